@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { TRAINLENS_VERSION } from '../../engine/version';
+import { CliError, ExitCode } from '../errors';
+
+/**
+ * Subcommands of the CLI contract whose capability is not in this build yet. They are declared with their real
+ * arguments and options, so `--help` documents them, and they exit 2 saying so instead of pretending to work.
+ */
+interface PendingCommand {
+  readonly name: string;
+  readonly args: string;
+  readonly summary: string;
+  readonly options: ReadonlyArray<readonly [flags: string, description: string]>;
+  /** What has to land first, in the words a user understands. */
+  readonly arrivesWith: string;
+}
+
+const PENDING: readonly PendingCommand[] = [
+  {
+    name: 'validate',
+    args: '<file...>',
+    summary: 'check training configs against the schema and the semantic rules',
+    options: [['--format <format>', 'text or json']],
+    arrivesWith: 'the training-config language',
+  },
+  {
+    name: 'run',
+    args: '<config>',
+    summary: 'train the model a config describes and record the run',
+    options: [
+      ['--steps <n>', 'stop after N optimizer steps'],
+      ['--epochs <n>', 'stop after N epochs'],
+      ['--out <dir>', 'folder for the run directory (default .trainlens/runs next to the config)'],
+      ['--backend <name>', 'auto, tensorflow, wasm or cpu'],
+      ['--resume <run>', 'a run directory to continue, or latest'],
+      ['--profile', 'record a trace and analyse it'],
+      ['--json', 'print one JSON document'],
+    ],
+    arrivesWith: 'the training engine',
+  },
+  {
+    name: 'profile',
+    args: '<config>',
+    summary: 'run with profiling on, then analyse the run',
+    options: [
+      ['--steps <n>', 'stop after N optimizer steps'],
+      ['--html <file>', 'also write a standalone HTML report'],
+      ['--json', 'print the analysis as JSON'],
+    ],
+    arrivesWith: 'the training engine and the profile analysis',
+  },
+  {
+    name: 'analyze',
+    args: '<trace-file|run-dir>',
+    summary: 'analyse a Kineto/PyTorch, ONNX Runtime or Chrome trace, or a TrainLens run',
+    options: [
+      ['--format <format>', 'text, json or html'],
+      ['--out <file>', 'write the report to a file'],
+    ],
+    arrivesWith: 'the profile analysis',
+  },
+  {
+    name: 'tune',
+    args: '<config>',
+    summary: 'run short measured trials and propose the fastest config that fits',
+    options: [
+      ['--budget <seconds>', 'time budget for all trials'],
+      ['--objective <objective>', 'throughput or time-to-loss'],
+      ['--write', 'apply the best config to the file'],
+      ['--json', 'print one JSON document'],
+    ],
+    arrivesWith: 'the tuner',
+  },
+  {
+    name: 'onnx',
+    args: '<model.onnx>',
+    summary: 'profile an ONNX model with ONNX Runtime',
+    options: [
+      ['--runs <n>', 'measured runs'],
+      ['--warmup <n>', 'warm-up runs, not measured'],
+      ['--input <spec>', 'input shape as NAME=D1xD2…'],
+      ['--tune', 'also tune session options'],
+      ['--json', 'print one JSON document'],
+    ],
+    arrivesWith: 'ONNX model profiling',
+  },
+  {
+    name: 'report',
+    args: '<run-dir|trace-file>',
+    summary: 'write a standalone HTML report with the profile views',
+    options: [['--html <file>', 'the HTML file to write']],
+    arrivesWith: 'the report views',
+  },
+];
+
+/** Declares the not-yet-available subcommands on `program`. */
+export function addPendingCommands(program: Command): void {
+  for (const spec of PENDING) {
+    const command = program
+      .command(spec.name)
+      .argument(spec.args)
+      .summary(`${spec.summary} (not yet available)`)
+      .description(`${spec.summary[0]?.toUpperCase()}${spec.summary.slice(1)}. Not yet available in this version.`);
+    for (const [flags, description] of spec.options) command.option(flags, description);
+    command.action(() => {
+      throw new CliError(
+        `'trainlens ${spec.name}' is not yet available in TrainLens ${TRAINLENS_VERSION}; it arrives with ${spec.arrivesWith}.`,
+        ExitCode.usage,
+        "Run 'trainlens --help' to see what this version can do.",
+      );
+    });
+  }
+}
+
+/** Names of the pending subcommands, for tests and docs. */
+export const PENDING_COMMANDS = PENDING.map((spec) => spec.name);

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ResponseError } from 'vscode-jsonrpc';
+import { EngineErrorCodes, StartRunRequest } from '../../protocol/engine';
+import { EngineClient } from './engineClient';
+
+// A real engine child process, run from sources through tsx, spoken to over its IPC channel.
+const ENGINE = join(__dirname, '..', 'main.ts');
+const start = () =>
+  EngineClient.start({ enginePath: ENGINE, execArgv: ['--import', 'tsx'], clientName: 'engine-client-test' });
+
+test('handshake returns the engine environment, and shutdown is a clean expected exit', async () => {
+  const client = await start();
+  assert.equal(client.info.pid, client.pid);
+  assert.equal(client.info.environment.node.version, process.version);
+  assert.ok(client.info.environment.backends.some((b) => b.name === 'wasm' && b.status === 'installed'));
+  const exit = await client.shutdown();
+  assert.deepEqual(exit, { code: 0, signal: null, reason: 'shutdown requested', expected: true });
+});
+
+test('requests the engine cannot serve yet fail with a clear error, not a fake result', async () => {
+  const client = await start();
+  try {
+    await assert.rejects(
+      client.connection.sendRequest(StartRunRequest.type, { configPath: '/tmp/quickstart.yaml' }),
+      (error: unknown) =>
+        error instanceof ResponseError &&
+        error.code === EngineErrorCodes.notAvailable &&
+        /quickstart\.yaml was not run/.test(error.message),
+    );
+  } finally {
+    await client.shutdown();
+  }
+});
+
+test('a crash of the engine is reported as unexpected', async () => {
+  const client = await start();
+  const exited = new Promise<Parameters<Parameters<EngineClient['onExit']>[0]>[0]>((r) => client.onExit(r));
+  process.kill(client.pid!, 'SIGKILL');
+  const exit = await exited;
+  assert.equal(exit.expected, false);
+  assert.equal(exit.signal, 'SIGKILL');
+});

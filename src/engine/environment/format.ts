@@ -1,0 +1,37 @@
+import type { EnvironmentReport } from '../../protocol/types';
+import { autoBackend } from '../backends/autoBackend';
+
+const GIB = 1024 ** 3;
+const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
+
+/** Renders an environment report as the plain text shown by `trainlens doctor` and the TrainLens output channel. */
+export function formatEnvironmentReport(report: EnvironmentReport): string {
+  const lines = [
+    `Node ${report.node.version} on ${report.os.platform} ${report.os.arch} (kernel ${report.os.release})`,
+    `CPU: ${report.cpu.model}, ${report.cpu.cores} cores; memory ${gib(report.memory.totalBytes)} total, ${gib(report.memory.freeBytes)} free`,
+  ];
+  if (report.gpus.length === 0) lines.push(`GPU: none (${report.gpuReason ?? 'not detected'})`);
+  for (const gpu of report.gpus) {
+    lines.push(
+      `GPU: ${gpu.name}, ${gib(gpu.memoryUsedBytes)} of ${gib(gpu.memoryTotalBytes)} used, ${gpu.utilizationPercent}% busy, driver ${gpu.driverVersion}`,
+    );
+  }
+  lines.push('TF.js backends, in the order engine.backend: auto tries them:');
+  const width = Math.max(...report.backends.map((b) => b.name.length));
+  for (const backend of report.backends) {
+    const mark = backend.status === 'installed' ? 'ok ' : '-- ';
+    const detail =
+      backend.status === 'installed'
+        ? `${backend.packageName} ${backend.version ?? ''}`.trimEnd()
+        : `${backend.packageName}: ${backend.status}, ${backend.reason ?? 'no reason given'}`;
+    lines.push(`  ${mark}${backend.name.padEnd(width)}  ${detail}`);
+  }
+  const chosen = autoBackend(report.backends);
+  lines.push(`engine.backend: auto would use ${chosen ? chosen.name : 'nothing (no backend is installed)'}`);
+  lines.push(
+    report.onnxRuntime.status === 'installed'
+      ? `ONNX Runtime: onnxruntime-node ${report.onnxRuntime.version ?? ''}`.trimEnd()
+      : `ONNX Runtime: ${report.onnxRuntime.status}, ${report.onnxRuntime.reason ?? ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

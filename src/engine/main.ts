@@ -1,0 +1,46 @@
+/**
+ * The engine process entry. The extension host (or the CLI) forks this file and talks to it over the IPC channel
+ * with JSON-RPC. Nothing here writes to stdout: diagnostics travel as `engine/log` notifications.
+ */
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { ExitingNotification } from '../protocol/engine';
+import { registerEngineHandlers } from './server';
+
+function startEngine(): void {
+  if (!process.send) {
+    process.exitCode = 2;
+    process.stderr.write('The TrainLens engine must be started by the extension or the CLI with an IPC channel.\n');
+    return;
+  }
+  const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+
+  let exiting = false;
+  const exit = (code: number, reason: string): void => {
+    if (exiting) return;
+    exiting = true;
+    // Tell the host why before leaving, so it can tell a crash from a requested exit.
+    void connection
+      .sendNotification(ExitingNotification.type, { code, reason })
+      .catch(() => undefined)
+      .finally(() => {
+        connection.dispose();
+        process.exit(code);
+      });
+  };
+
+  registerEngineHandlers(connection, {
+    engineDir: __dirname,
+    pid: process.pid,
+    onShutdown: () => exit(0, 'shutdown requested'),
+  });
+
+  process.on('uncaughtException', (error) => exit(1, `uncaught exception: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => exit(1, `unhandled rejection: ${String(error)}`));
+  // The host went away (window closed, CLI killed): never linger as an orphan.
+  process.on('disconnect', () => exit(0, 'host disconnected'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => exit(0, `received ${signal}`));
+
+  connection.listen();
+}
+
+startEngine();

@@ -1,0 +1,37 @@
+/**
+ * The one table of TrainLens commands. The manifest's `contributes.commands` must list exactly these (a unit test
+ * checks it), and `extension.ts` must register a handler for each id (the type checker checks it).
+ * No `vscode` import here, so the table can be read by tests and docs tooling.
+ */
+export const COMMANDS = [
+  {
+    id: 'trainlens.showEnvironment',
+    title: 'Show Environment',
+    description: 'Start the engine process and report GPUs, TF.js backends and ONNX Runtime.',
+    requiresTrust: true,
+  },
+  {
+    id: 'trainlens.openEnvironmentPanel',
+    title: 'Open Environment Panel',
+    description: 'Show the environment report in a panel.',
+    requiresTrust: true,
+  },
+  {
+    id: 'trainlens.restartEngine',
+    title: 'Restart Engine',
+    description: 'Stop the engine process and start a fresh one.',
+    requiresTrust: true,
+  },
+  {
+    id: 'trainlens.showOutput',
+    title: 'Show Output',
+    description: 'Reveal the TrainLens output channel.',
+    requiresTrust: false,
+  },
+] as const;
+
+/** Category shown before every title in the command palette. */
+export const COMMAND_CATEGORY = 'TrainLens';
+
+/** A TrainLens command id. */
+export type CommandId = (typeof COMMANDS)[number]['id'];

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { EngineClient, type EngineExit } from '../engine/client/engineClient';
+
+/**
+ * Owns the engine process for the extension: starts it on first use, hands the same client to every caller, and
+ * reports an unexpected exit once instead of restarting in a loop (a crashing engine would crash again).
+ */
+export class EngineService implements vscode.Disposable {
+  private starting: Promise<EngineClient> | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The running engine, started if needed. Rejects with the engine's start-up error. */
+  get(): Promise<EngineClient> {
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** Stops the current engine (gracefully, then by force) and starts a new one. */
+  async restart(): Promise<EngineClient> {
+    await this.stop();
+    return this.get();
+  }
+
+  /** Stops the engine if one runs. */
+  async stop(): Promise<void> {
+    const current = this.starting;
+    this.starting = undefined;
+    if (!current) return;
+    const client = await current.catch(() => undefined);
+    if (client && !client.exited) await client.shutdown();
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+
+  private async start(): Promise<EngineClient> {
+    const settings = vscode.workspace.getConfiguration('trainlens.engine');
+    const nodePath = settings.get<string>('nodePath')?.trim();
+    const nativeModulesPath = settings.get<string>('nativeModulesPath')?.trim();
+    const enginePath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'engine.js').fsPath;
+    this.log.info(`Starting the engine: ${enginePath}`);
+    const client = await EngineClient.start({
+      enginePath,
+      clientName: `vscode ${vscode.version}`,
+      ...(nodePath ? { execPath: nodePath } : {}),
+      ...(nativeModulesPath ? { nativeModulesPath } : {}),
+      onLog: (level, message) => this.logEngine(level, message),
+    });
+    this.log.info(`Engine ${client.info.engineVersion} ready (pid ${client.info.pid}).`);
+    client.onExit((exit) => this.onEngineExit(client, exit));
+    return client;
+  }
+
+  private onEngineExit(client: EngineClient, exit: EngineExit): void {
+    if (exit.expected) {
+      this.log.info(`Engine (pid ${client.pid}) stopped: ${exit.reason}.`);
+      return;
+    }
+    this.log.error(`Engine (pid ${client.pid}) stopped unexpectedly: ${exit.reason}.`);
+    this.starting = undefined;
+    void vscode.window
+      .showErrorMessage(`The TrainLens engine stopped unexpectedly: ${exit.reason}.`, 'Show Output', 'Restart Engine')
+      .then((choice) => {
+        if (choice === 'Show Output') this.log.show();
+        if (choice === 'Restart Engine') void vscode.commands.executeCommand('trainlens.restartEngine');
+      });
+  }
+
+  private logEngine(level: string, message: string): void {
+    if (level === 'error') this.log.error(`[engine] ${message}`);
+    else if (level === 'warn') this.log.warn(`[engine] ${message}`);
+    else if (level === 'debug' || level === 'trace') this.log.debug(`[engine] ${message}`);
+    else this.log.info(`[engine] ${message}`);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Extension entry. Activation is cheap: it creates the output channel and registers commands; the engine process
+ * starts only when a command needs it.
+ */
+import * as vscode from 'vscode';
+import { autoBackend } from '../engine/backends/autoBackend';
+import { formatEnvironmentReport } from '../engine/environment/format';
+import { TRAINLENS_VERSION } from '../engine/version';
+import { COMMANDS, type CommandId } from './commandTable';
+import { EngineService } from './engineService';
+import { createOutputChannel } from './output';
+import { ENVIRONMENT_VIEW_TYPE, EnvironmentPanel, EnvironmentPanelSerializer } from './panels/environmentPanel';
+
+/** Everything the command handlers share; lives as long as the extension. */
+interface Services {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  readonly engine: EngineService;
+}
+
+/** One handler per command id; the type makes a missing or extra handler a compile error. */
+const handlers: Record<CommandId, (services: Services) => Promise<void> | void> = {
+  'trainlens.showEnvironment': showEnvironment,
+  'trainlens.openEnvironmentPanel': ({ extensionUri, engine, log }) => EnvironmentPanel.show(extensionUri, engine, log),
+  'trainlens.restartEngine': async ({ engine, log }) => {
+    const client = await engine.restart();
+    log.info(`Engine restarted (pid ${client.info.pid}).`);
+    void vscode.window.showInformationMessage(`TrainLens engine restarted (pid ${client.info.pid}).`);
+  },
+  'trainlens.showOutput': ({ log }) => log.show(),
+};
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = createOutputChannel();
+  const engine = new EngineService(context.extensionUri, log);
+  const services: Services = { extensionUri: context.extensionUri, log, engine };
+  context.subscriptions.push(log, engine);
+
+  for (const command of COMMANDS) {
+    const handler = handlers[command.id];
+    context.subscriptions.push(
+      vscode.commands.registerCommand(command.id, async () => {
+        if (command.requiresTrust && !vscode.workspace.isTrusted) {
+          void vscode.window.showWarningMessage(
+            `TrainLens: "${command.title}" starts processes, which is disabled in an untrusted workspace. Trust the workspace to use it; config validation works without trust.`,
+          );
+          return;
+        }
+        try {
+          await handler(services);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          log.error(`${command.title} failed: ${message}`);
+          void vscode.window
+            .showErrorMessage(`TrainLens: ${command.title} failed: ${message}`, 'Show Output')
+            .then((choice) => {
+              if (choice) log.show();
+            });
+        }
+      }),
+    );
+  }
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(
+      ENVIRONMENT_VIEW_TYPE,
+      new EnvironmentPanelSerializer(context.extensionUri, engine, log),
+    ),
+  );
+  log.info(`TrainLens ${TRAINLENS_VERSION} activated.`);
+}
+
+export function deactivate(): void {
+  // Disposables in context.subscriptions stop the engine; nothing else runs.
+}
+
+async function showEnvironment({ log, engine, extensionUri }: Services): Promise<void> {
+  const client = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'TrainLens: starting the engine' },
+    () => engine.get(),
+  );
+  const report = client.info.environment;
+  log.info(`Environment reported by engine ${client.info.engineVersion} (pid ${client.info.pid}):`);
+  for (const line of formatEnvironmentReport(report).trimEnd().split('\n')) log.info(line);
+  const backend = autoBackend(report.backends)?.name ?? 'none';
+  const gpu = report.gpus[0]?.name ?? 'no GPU';
+  const choice = await vscode.window.showInformationMessage(
+    `TrainLens engine ${client.info.engineVersion} ready: backend ${backend}, ${gpu}, Node ${report.node.version}.`,
+    'Open Panel',
+    'Show Output',
+  );
+  if (choice === 'Open Panel') EnvironmentPanel.show(extensionUri, engine, log);
+  if (choice === 'Show Output') log.show();
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createNonce, renderWebviewHtml } from './html';
+
+test('the CSP allows only the nonce script and the extension origin, nothing remote', () => {
+  const html = renderWebviewHtml({
+    title: 'Environment',
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/environment.js',
+    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/environment.css',
+    nonce: 'abc123',
+  });
+  const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  assert.match(html, /<script nonce="abc123" src="https:\/\/file\+\.vscode-resource[^"]+environment\.js">/);
+});
+
+test('nonces are fresh and URL-safe', () => {
+  const a = createNonce();
+  const b = createNonce();
+  assert.notEqual(a, b);
+  assert.match(a, /^[A-Za-z0-9_-]{22}$/);
+});
+
+test('attribute values are escaped', () => {
+  const html = renderWebviewHtml({ title: '<x>', cspSource: 's', scriptUri: 'a"b', styleUri: 'c', nonce: 'n' });
+  assert.match(html, /<title>&lt;x&gt;<\/title>/);
+  assert.match(html, /src="a&quot;b"/);
+});

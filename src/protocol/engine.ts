@@ -1,0 +1,192 @@
+/**
+ * The engine ↔ extension-host protocol.
+ *
+ * The extension host never trains: it starts the engine as a child process and talks to it with JSON-RPC
+ * (vscode-jsonrpc over the child's IPC channel). Each message is one namespace with a literal method name, its
+ * parameter and result types, and a comment saying who sends it. `docs/protocol.md` mirrors this file and a unit
+ * test keeps the two in sync.
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { EnvironmentReport, Finding, RunSummary, TraceEvent } from './types';
+
+/** Bumped whenever a message changes shape; the host refuses an engine that speaks another version. */
+export const ENGINE_PROTOCOL_VERSION = 1;
+
+/** Error codes the engine puts in JSON-RPC error responses (application range, see JSON-RPC 2.0 §5.1). */
+export const EngineErrorCodes = {
+  /** The host asked for something this engine build does not provide yet. */
+  notAvailable: -32001,
+  /** The config could not be read or is invalid. */
+  invalidConfig: -32002,
+  /** A run with this id is not known to the engine. */
+  unknownRun: -32003,
+  /** The host and the engine speak different protocol versions. */
+  protocolMismatch: -32004,
+} as const;
+
+/** Sent by the host right after starting the engine; the engine answers with its version and the environment. */
+export namespace InitializeRequest {
+  export const method = 'engine/initialize' as const;
+  export interface Params {
+    readonly protocolVersion: number;
+    /** Who started the engine, e.g. `vscode 1.100.3` or `trainlens-cli`. */
+    readonly clientName: string;
+    /** Extra folder to resolve optional native packages (tfjs-node, tfjs-node-gpu) from. */
+    readonly nativeModulesPath?: string;
+  }
+  export interface Result {
+    readonly protocolVersion: number;
+    readonly engineVersion: string;
+    readonly pid: number;
+    readonly environment: EnvironmentReport;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Sent by the host to start a training (or profiling) run; the engine answers once the run is accepted. */
+export namespace StartRunRequest {
+  export const method = 'run/start' as const;
+  export interface Params {
+    /** Absolute path of the training YAML. */
+    readonly configPath: string;
+    /** Folder that receives the run directory; defaults to `.trainlens/runs` next to the config. */
+    readonly outDir?: string;
+    readonly steps?: number;
+    readonly epochs?: number;
+    readonly backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+    /** A run directory to continue, or `latest`. */
+    readonly resume?: string;
+    /** Record a trace and analyse it when the run ends. */
+    readonly profile?: boolean;
+  }
+  export interface Result {
+    readonly runId: string;
+    readonly runDir: string;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Sent by the host to stop a run: graceful (emergency checkpoint) unless `force`. */
+export namespace CancelRunRequest {
+  export const method = 'run/cancel' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly force?: boolean;
+  }
+  export interface Result {
+    readonly accepted: boolean;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Sent by the host before it disconnects; the engine finishes pending writes and exits. */
+export namespace ShutdownRequest {
+  export const method = 'engine/shutdown' as const;
+  export const type = new RequestType0<void, void>(method);
+}
+
+/** Sent by the engine as a run advances (at most a few times per second). */
+export namespace ProgressNotification {
+  export const method = 'run/progress' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly step: number;
+    readonly totalSteps: number;
+    readonly epoch: number;
+    readonly samplesPerSec: number;
+    /** Estimated milliseconds left, when known. */
+    readonly etaMs?: number;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine every `monitoring.log_every` steps with the values read from the device. */
+export namespace MetricsNotification {
+  export const method = 'run/metrics' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly step: number;
+    /** Metric name → value, e.g. `loss`, `val_loss`, `accuracy`, `lr`. */
+    readonly values: Readonly<Record<string, number>>;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine on each memory sample (interval from `monitoring.memory_interval_ms`). */
+export namespace MemorySampleNotification {
+  export const method = 'run/memorySample' as const;
+  export interface Params {
+    readonly runId: string;
+    /** Milliseconds since the run started. */
+    readonly tMs: number;
+    readonly tensors: number;
+    readonly tensorBytes: number;
+    readonly rssBytes: number;
+    readonly heapUsedBytes: number;
+    readonly gpuUsedBytes?: number;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine while profiling: a batch of Chrome trace events, in time order. */
+export namespace TraceChunkNotification {
+  export const method = 'run/traceChunk' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly events: readonly TraceEvent[];
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine when an analysis rule fires during or after a run. */
+export namespace FindingNotification {
+  export const method = 'run/finding' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly finding: Finding;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine once when a run ends normally or by cancellation. */
+export namespace RunFinishedNotification {
+  export const method = 'run/finished' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly summary: RunSummary;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine once when a run fails; the message names the file, the place and the fix. */
+export namespace RunFailedNotification {
+  export const method = 'run/failed' as const;
+  export interface Params {
+    readonly runId: string;
+    readonly message: string;
+    readonly file?: string;
+    /** Dotted config path, when the failure comes from a config value. */
+    readonly path?: string;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine for diagnostics meant for the output channel (the engine never writes to stdout/stderr). */
+export namespace LogNotification {
+  export const method = 'engine/log' as const;
+  export interface Params {
+    readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    readonly message: string;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Sent by the engine right before it exits, so the host can tell a crash from a requested exit. */
+export namespace ExitingNotification {
+  export const method = 'engine/exiting' as const;
+  export interface Params {
+    readonly code: number;
+    readonly reason: string;
+  }
+  export const type = new NotificationType<Params>(method);
+}
