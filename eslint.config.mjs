@@ -63,6 +63,7 @@ export default tseslint.config(
   {
     // Protocol: types and message descriptors only, shared with browser code.
     files: ['src/protocol/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -44,7 +44,8 @@ export function createProgram(context: CliContext): Command {
 export async function runCli(args: readonly string[], context: CliContext): Promise<number> {
   const program = createProgram(context);
   if (args.length === 0) {
-    program.outputHelp();
+    // No command is a usage error: the help goes to stderr and the exit code is 2.
+    program.outputHelp({ error: true });
     return ExitCode.usage;
   }
   try {

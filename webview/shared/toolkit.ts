@@ -2,14 +2,14 @@
  * The only module that imports @vscode/webview-ui-toolkit. The toolkit is deprecated upstream (since 2025-01);
  * keeping every use behind this file lets us swap it for @vscode-elements/elements in one place.
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeTag } from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 
-/** Registers the toolkit's custom elements the panels use (`vscode-button`, `vscode-tag`). */
+/** Registers the toolkit's custom elements the panels use (`vscode-button`). */
 export function registerToolkit(): void {
   if (registered) return;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeTag());
+  provideVSCodeDesignSystem().register(vsCodeButton());
   registered = true;
 }
 
@@ -26,9 +26,13 @@ export function createButton(
   return button;
 }
 
-/** Creates a toolkit tag (a small status label). */
+/**
+ * Creates a small status label styled like the toolkit's tag. The toolkit's own `vscode-tag` renders an inline
+ * `style` attribute, which the panels' CSP (rightly) blocks, so the label is a plain element themed in base.css.
+ */
 export function createTag(text: string): HTMLElement {
-  const tag = document.createElement('vscode-tag');
+  const tag = document.createElement('span');
+  tag.className = 'tag';
   tag.textContent = text;
   return tag;
 }

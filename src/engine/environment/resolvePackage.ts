@@ -30,7 +30,10 @@ export function resolvePackage(
   }
   return {
     found: false,
-    reason: `not installed (searched the node_modules folders of ${searched.join(', ')} and their parents)`,
+    reason:
+      extraPaths.length > 0
+        ? `not installed in ${extraPaths.join(', ')} nor next to the TrainLens engine`
+        : 'not installed next to the TrainLens engine, and no native-modules folder is configured',
   };
 }
 

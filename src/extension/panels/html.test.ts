@@ -13,6 +13,8 @@ test('the CSP allows only the nonce script and the extension origin, nothing rem
   const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+  assert.match(csp, /style-src \S+ 'nonce-abc123'/);
+  assert.match(html, /<meta property="csp-nonce" content="abc123">/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
   assert.match(html, /<script nonce="abc123" src="https:\/\/file\+\.vscode-resource[^"]+environment\.js">/);
 });

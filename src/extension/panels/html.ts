@@ -26,13 +26,14 @@ const escapeAttr = (value: string): string =>
 
 /**
  * Builds the panel document: no remote resources, scripts only with the nonce, styles and fonts only from the
- * extension's own files (the webview UI toolkit uses constructable stylesheets, which this CSP allows).
+ * extension's own files. The toolkit (FAST) creates a few <style> elements at run time; it reads the nonce from the
+ * `csp-nonce` meta element, so those carry the nonce too and no `unsafe-inline` is needed.
  */
 export function renderWebviewHtml(options: WebviewHtmlOptions): string {
   const csp = [
     "default-src 'none'",
     `img-src ${options.cspSource} data:`,
-    `style-src ${options.cspSource}`,
+    `style-src ${options.cspSource} 'nonce-${options.nonce}'`,
     `font-src ${options.cspSource}`,
     `script-src 'nonce-${options.nonce}'`,
   ].join('; ');
@@ -42,6 +43,7 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <meta property="csp-nonce" content="${escapeAttr(options.nonce)}">
   <link rel="stylesheet" href="${escapeAttr(options.styleUri)}">
   <title>${escapeAttr(options.title)}</title>
 </head>
