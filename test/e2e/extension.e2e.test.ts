@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { COMMAND_CATEGORY, COMMANDS } from '../../src/extension/commandTable';
 import { launchBrowser } from '../support/browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 
@@ -103,6 +104,31 @@ test('Open Environment Panel shows the webview with the engine report', async (t
     await shot('panel');
   } catch (error) {
     await shot('failure-panel');
+    t.diagnostic(server.output().slice(-2000));
+    throw error;
+  }
+});
+
+test('every contributed command is registered: each runs from the palette without "command not found"', async (t) => {
+  try {
+    for (const command of COMMANDS) {
+      if (command.id === 'trainlens.showEnvironment') continue; // Ran above, with its own assertions.
+      await runCommand(`${COMMAND_CATEGORY}: ${command.title}`);
+      // VS Code reports an unregistered command ("command '…' not found") in a dialog or a notification.
+      await page.waitForTimeout(1500);
+      const errors = await page.locator('.monaco-dialog-box, .notification-list-item-message').allInnerTexts();
+      assert.deepEqual(
+        errors.filter((text) => text.includes(command.id) || /not found/i.test(text)),
+        [],
+        `${command.id} ran`,
+      );
+    }
+    // Restart Engine reports the new engine's pid once it is up.
+    await page
+      .locator('.notification-list-item', { hasText: 'TrainLens engine restarted (pid' })
+      .waitFor({ timeout: 30_000 });
+  } catch (error) {
+    await shot('failure-commands');
     t.diagnostic(server.output().slice(-2000));
     throw error;
   }

@@ -17,7 +17,8 @@ export interface ProbeOptions {
   readonly queryGpus?: () => Promise<GpuQueryResult>;
 }
 
-const INSTALL_HINT = 'install it with npm in your project or in the folder set as trainlens.engine.nativeModulesPath';
+const INSTALL_HINT =
+  'install it with npm in a folder and name that folder in the trainlens.engine.nativeModulesPath setting (CLI: --native-modules)';
 
 /**
  * Describes this machine and which TF.js backends can run, in the order `engine.backend: auto` tries them, with the
