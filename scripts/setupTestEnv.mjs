@@ -1,5 +1,6 @@
 // Installs what the test suite needs and is idempotent (a second run takes well under two seconds):
-//   - Debian packages: chromium (webview and VS Code tests), ripgrep and libkrb5-dev (code-server);
+//   - Debian packages: chromium (webview and VS Code tests), ripgrep and libkrb5-dev (code-server), and the
+//     g++/make/python3 toolchain that node-gyp needs if a machine lacks it;
 //   - the ripgrep archive code-server's VS Code would otherwise download from a release host;
 //   - code-server 4.100.3 in test/e2e/host (a real VS Code 1.100.3 for the end-to-end tests).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,7 +18,15 @@ const log = (message) => process.stdout.write(`[setup] ${message}\n`);
 const debianPackages = [
   { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { name: 'ripgrep', present: () => existsSync('/usr/bin/rg') },
-  { name: 'libkrb5-dev', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
+  {
+    name: 'libkrb5-dev',
+    present: () =>
+      ['krb5.h', 'krb5/krb5.h', 'gssapi/gssapi.h'].some((header) => existsSync(join('/usr/include', header))),
+  },
+  // node-gyp's toolchain for code-server's native modules (present on most machines already).
+  { name: 'g++', present: () => existsSync('/usr/bin/g++') },
+  { name: 'make', present: () => existsSync('/usr/bin/make') },
+  { name: 'python3', present: () => existsSync('/usr/bin/python3') },
 ];
 
 function installDebianPackages() {
@@ -71,18 +80,37 @@ function codeServerInstalled() {
   return JSON.parse(readFileSync(manifest, 'utf8')).version === CODE_SERVER_VERSION;
 }
 
+/**
+ * Environment for npm in the host package. code-server's native modules (argon2, and node-pty, kerberos and others
+ * that its postinstall rebuilds) are compiled by node-gyp, which downloads Node's headers from nodejs.org unless
+ * `nodedir` names a folder that has them; Debian's nodejs package installs them under /usr/include/node.
+ */
+function npmEnv() {
+  const env = { ...process.env, npm_config_yes: 'true', npm_config_unsafe_perm: 'true' };
+  const configured = spawnSync('npm', ['config', 'get', 'nodedir'], { cwd: hostDir, encoding: 'utf8' }).stdout?.trim();
+  if (!configured || configured === 'undefined' || configured === 'null') {
+    const prefix = join(dirname(process.execPath), '..');
+    if (existsSync(join(prefix, 'include', 'node', 'common.gypi'))) {
+      env.npm_config_nodedir = prefix;
+      log(`using Node's headers from ${join(prefix, 'include', 'node')} (npm_config_nodedir=${prefix})`);
+    }
+  }
+  return env;
+}
+
 function installCodeServer() {
   if (codeServerInstalled()) return;
-  log(`installing code-server ${CODE_SERVER_VERSION} into test/e2e/host (a few minutes the first time)`);
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+  const lockfile = existsSync(join(hostDir, 'package-lock.json'));
+  log(`installing code-server ${CODE_SERVER_VERSION} into test/e2e/host (about a minute with a warm npm cache)`);
+  const result = spawnSync('npm', [lockfile ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: hostDir,
     stdio: 'inherit',
-    env: { ...process.env, npm_config_yes: 'true', npm_config_unsafe_perm: 'true' },
+    env: npmEnv(),
   });
   if (result.status !== 0 || !codeServerInstalled()) {
     process.stderr.write(
-      '[setup] code-server did not install. It needs Node 20, a C++ toolchain, libkrb5-dev and the ripgrep archive ' +
-        'placed above; see the npm output for the failing package.\n',
+      '[setup] code-server did not install. It needs Node 20 with its headers (or npm_config_nodedir), a C++ ' +
+        'toolchain, libkrb5-dev and the ripgrep archive placed above; see the npm output for the failing package.\n',
     );
     process.exit(1);
   }

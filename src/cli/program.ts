@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { TRAINLENS_VERSION } from '../engine/version';
 import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';
+import { addValidateCommand, ProblemsFound } from './commands/validate';
 import { CliError, ExitCode, formatCliError, toCliError } from './errors';
 import type { CliIo } from './io';
 
@@ -33,6 +34,7 @@ export function createProgram(context: CliContext): Command {
       '\nExit codes: 0 success, 1 the input has problems, 2 usage error or unreadable input.\n' +
         "Run 'trainlens <command> --help' for a command's options.",
     );
+  addValidateCommand(program, io);
   addDoctorCommand(program, io, context.engineDir);
   addPendingCommands(program);
   // Subcommands inherit the parent's error handling and output.
@@ -53,6 +55,7 @@ export async function runCli(args: readonly string[], context: CliContext): Prom
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error, context.io);
+    if (error instanceof ProblemsFound) return ExitCode.problems;
     if (process.env['TRAINLENS_DEBUG'] && error instanceof Error) context.io.stderr(`${error.stack}\n`);
     const cliError = toCliError(error);
     context.io.stderr(formatCliError(cliError));

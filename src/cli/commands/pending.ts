@@ -17,13 +17,6 @@ interface PendingCommand {
 
 const PENDING: readonly PendingCommand[] = [
   {
-    name: 'validate',
-    args: '<file...>',
-    summary: 'check training configs against the schema and the semantic rules',
-    options: [['--format <format>', 'text or json']],
-    arrivesWith: 'the training-config language',
-  },
-  {
     name: 'run',
     args: '<config>',
     summary: 'train the model a config describes and record the run',
