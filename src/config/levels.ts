@@ -4,7 +4,12 @@ import type { OptimizationConfig, OptimizationSwitches } from './types';
  * What each optimization level sets. `custom` sets nothing: only the switches written in the config apply.
  * Hover shows these, the engine applies them, and the semantic check reports explicit switches that disagree.
  */
-export const LEVELS: Readonly<Record<'basic' | 'advanced' | 'ultra', Required<Omit<OptimizationSwitches, 'memory'>> & { memory: Required<NonNullable<OptimizationSwitches['memory']>> }>> = {
+export const LEVELS: Readonly<
+  Record<
+    'basic' | 'advanced' | 'ultra',
+    Required<Omit<OptimizationSwitches, 'memory'>> & { memory: Required<NonNullable<OptimizationSwitches['memory']>> }
+  >
+> = {
   basic: {
     prefetch: 1,
     workers: 0,

@@ -20,7 +20,10 @@ test('counts LSTM and CNN parameters exactly as Keras does', () => {
   // Keras LSTM(32) on 8 features: 4*(32*(8+32)+32) = 5248; Dense(4): 132
   assert.equal(modelCost({ preset: 'lstm', input_shape: [20, 8], units: 32, num_layers: 1, outputs: 4 })?.params, 5380);
   // Conv2D(16, 3x3) on 28x28x1: 160; pool → 14x14x16; Dense(10): 3136*10+10
-  assert.equal(modelCost({ preset: 'cnn', input_shape: [28, 28, 1], filters: [16], outputs: 10 })?.params, 160 + 31_370);
+  assert.equal(
+    modelCost({ preset: 'cnn', input_shape: [28, 28, 1], filters: [16], outputs: 10 })?.params,
+    160 + 31_370,
+  );
 });
 
 test('adds gradients and Adam state, and scales activations with the batch', () => {

@@ -17,7 +17,14 @@ export interface MemoryPrediction {
 
 const FLOAT_BYTES = 4;
 /** State tensors per weight each optimizer keeps. */
-const OPTIMIZER_SLOTS: Readonly<Record<string, number>> = { sgd: 0, momentum: 1, adam: 2, adamw: 2, rmsprop: 2, adagrad: 1 };
+const OPTIMIZER_SLOTS: Readonly<Record<string, number>> = {
+  sgd: 0,
+  momentum: 1,
+  adam: 2,
+  adamw: 2,
+  rmsprop: 2,
+  adagrad: 1,
+};
 /** Share of activations kept with activation checkpointing (block inputs only, the rest recomputed). */
 const CHECKPOINTING_KEEP = 0.35;
 
@@ -170,7 +177,11 @@ export function predictMemory(config: TrainConfig): MemoryPrediction | undefined
   const activationBytes = switches.mixed_precision && config.engine?.backend === 'tensorflow' ? 2 : FLOAT_BYTES;
   const keep = switches.activation_checkpointing ? CHECKPOINTING_KEEP : 1;
   const activations = Math.round(cost.activations * batch * activationBytes * keep);
-  const inputBatches = product(config.model.input_shape ?? [1]) * batch * FLOAT_BYTES * (1 + (switches.prefetch ?? config.data.prefetch ?? 0));
+  const inputBatches =
+    product(config.model.input_shape ?? [1]) *
+    batch *
+    FLOAT_BYTES *
+    (1 + (switches.prefetch ?? config.data.prefetch ?? 0));
   return {
     parameters,
     parameterCount: cost.params,

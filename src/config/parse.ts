@@ -36,7 +36,10 @@ export function parseConfig(text: string): ParsedConfig {
 
   if (text.length > MAX_CONFIG_BYTES) {
     countLines(lineCounter, text);
-    problem('yaml/too-large', `The file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; a training config must be under ${MAX_CONFIG_BYTES / 1024 / 1024} MiB. Is this the right file?`);
+    problem(
+      'yaml/too-large',
+      `The file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; a training config must be under ${MAX_CONFIG_BYTES / 1024 / 1024} MiB. Is this the right file?`,
+    );
     return { diagnostics };
   }
   if (text.includes('\u0000')) {
@@ -48,11 +51,22 @@ export function parseConfig(text: string): ParsedConfig {
   const deep = findExcessiveNesting(text);
   if (deep !== undefined) {
     countLines(lineCounter, text);
-    problem('yaml/too-deep', `Nesting deeper than ${MAX_NESTING} levels; a training config needs a handful. Flatten this structure.`, deep, deep + 1);
+    problem(
+      'yaml/too-deep',
+      `Nesting deeper than ${MAX_NESTING} levels; a training config needs a handful. Flatten this structure.`,
+      deep,
+      deep + 1,
+    );
     return { diagnostics };
   }
 
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, keepSourceTokens: false });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: true,
+    keepSourceTokens: false,
+  });
   const source: ConfigSource = { text, doc, lineCounter };
   for (const error of doc.errors) {
     const code = error.code === 'TAB_AS_INDENT' ? 'yaml/tab' : 'yaml/syntax';
@@ -62,17 +76,34 @@ export function parseConfig(text: string): ParsedConfig {
         : `YAML syntax error: ${error.message.split('\n')[0]}`;
     problem(code, message, error.pos[0], error.pos[1]);
   }
-  for (const warning of doc.warnings) problem('yaml/warning', warning.message.split('\n')[0] ?? warning.message, warning.pos[0], warning.pos[1], 'warning');
+  for (const warning of doc.warnings)
+    problem(
+      'yaml/warning',
+      warning.message.split('\n')[0] ?? warning.message,
+      warning.pos[0],
+      warning.pos[1],
+      'warning',
+    );
   diagnostics.push(...duplicateKeys(source));
   if (doc.errors.length > 0) return { source, diagnostics };
 
   if (doc.contents === null) {
-    problem('yaml/empty', 'The file is empty. Start from the "trainlens" snippet or run "TrainLens: New Training Config".', 0, text.length);
+    problem(
+      'yaml/empty',
+      'The file is empty. Start from the "trainlens" snippet or run "TrainLens: New Training Config".',
+      0,
+      text.length,
+    );
     return { source, diagnostics };
   }
   if (!isMap(doc.contents)) {
     const [start, end] = doc.contents.range ?? [0, 1];
-    problem('yaml/not-a-mapping', 'A training config is a mapping of sections (version, model, data, training, …), not a list or a single value.', start, end);
+    problem(
+      'yaml/not-a-mapping',
+      'A training config is a mapping of sections (version, model, data, training, …), not a list or a single value.',
+      start,
+      end,
+    );
     return { source, diagnostics };
   }
   let data: unknown;
@@ -81,7 +112,12 @@ export function parseConfig(text: string): ParsedConfig {
   } catch (error) {
     let at = 0;
     visit(doc, { Alias: (_, node) => void (at = node.range?.[0] ?? at) });
-    problem('yaml/alias-bomb', `Aliases expand to too many values (${(error as Error).message}); a training config does not need this. Write the values out.`, at, at + 1);
+    problem(
+      'yaml/alias-bomb',
+      `Aliases expand to too many values (${(error as Error).message}); a training config does not need this. Write the values out.`,
+      at,
+      at + 1,
+    );
     return { source, diagnostics };
   }
   return { source, data, diagnostics };
@@ -144,14 +180,23 @@ function duplicateKeys(source: ConfigSource): ConfigDiagnostic[] {
         const lineStart = source.text.lastIndexOf('\n', keyRange[0] - 1) + 1;
         const onlyIndent = /^\s*$/.test(source.text.slice(lineStart, keyRange[0]));
         const deleteStart = onlyIndent ? lineStart : keyRange[0];
-        const deleteEnd = source.text[valueEnd - 1] === '\n' || valueEnd >= source.text.length ? valueEnd : source.text.indexOf('\n', valueEnd) + 1 || source.text.length;
+        const deleteEnd =
+          source.text[valueEnd - 1] === '\n' || valueEnd >= source.text.length
+            ? valueEnd
+            : source.text.indexOf('\n', valueEnd) + 1 || source.text.length;
         found.push({
           severity: 'error',
           code: 'yaml/duplicate-key',
           message: `"${name}" is already set on line ${firstLine}; YAML would silently keep only one of them. Remove one.`,
           path: formatPath([...path, name]),
           range: rangeOf(source, keyRange[0], keyRange[1]),
-          fixes: [{ title: `Remove this duplicate "${name}"`, edits: [{ start: deleteStart, end: deleteEnd, newText: '' }], preferred: true }],
+          fixes: [
+            {
+              title: `Remove this duplicate "${name}"`,
+              edits: [{ start: deleteStart, end: deleteEnd, newText: '' }],
+              preferred: true,
+            },
+          ],
         });
       } else {
         seen.set(name, source.lineCounter.linePos(keyRange[0]).line);
@@ -159,6 +204,6 @@ function duplicateKeys(source: ConfigSource): ConfigDiagnostic[] {
       walk(pair.value as Node, [...path, name]);
     }
   };
-  walk(source.doc.contents as Node | null, []);
+  walk(source.doc.contents, []);
   return found;
 }

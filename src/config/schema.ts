@@ -35,8 +35,16 @@ export function schemaAt(path: readonly (string | number)[]): SchemaNode | undef
 /** A human description of a node's allowed range, e.g. `1 ≤ value ≤ 65536`, or undefined when unbounded. */
 export function describeRange(node: SchemaNode): string | undefined {
   const low =
-    node.minimum !== undefined ? `${node.minimum} ≤ ` : node.exclusiveMinimum !== undefined ? `${node.exclusiveMinimum} < ` : '';
+    node.minimum !== undefined
+      ? `${node.minimum} ≤ `
+      : node.exclusiveMinimum !== undefined
+        ? `${node.exclusiveMinimum} < `
+        : '';
   const high =
-    node.maximum !== undefined ? ` ≤ ${node.maximum}` : node.exclusiveMaximum !== undefined ? ` < ${node.exclusiveMaximum}` : '';
+    node.maximum !== undefined
+      ? ` ≤ ${node.maximum}`
+      : node.exclusiveMaximum !== undefined
+        ? ` < ${node.exclusiveMaximum}`
+        : '';
   return low || high ? `${low}value${high}` : undefined;
 }

@@ -65,30 +65,43 @@ function toDiagnostic(source: ConfigSource, error: ErrorObject): ConfigDiagnosti
   switch (error.keyword) {
     case 'additionalProperties': {
       const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
-      const keyNode = isMap(where.value) ? where.value.items.find((p) => isScalar(p.key) && String(p.key.value) === unknown)?.key : undefined;
+      const keyNode = isMap(where.value)
+        ? where.value.items.find((p) => isScalar(p.key) && String(p.key.value) === unknown)?.key
+        : undefined;
       const known = Object.keys(schema?.properties ?? {});
       const suggestions = suggest(unknown, known);
       const keySpan = keyNode ? nodeSpan(keyNode as Node) : span;
-      const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ` Known keys: ${known.join(', ')}.`;
+      const hint =
+        suggestions.length > 0
+          ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : ` Known keys: ${known.join(', ')}.`;
       return {
         severity: 'error',
         code: 'schema/unknown-key',
         message: `Unknown key "${unknown}" in ${name}.${hint}`,
         path: formatPath([...path, unknown]),
         range: rangeOf(source, ...keySpan),
-        fixes: suggestions.map((s, i) => ({ title: `Rename to "${s}"`, edits: [{ start: keySpan[0], end: keySpan[1], newText: s }], preferred: i === 0 })),
+        fixes: suggestions.map((s, i) => ({
+          title: `Rename to "${s}"`,
+          edits: [{ start: keySpan[0], end: keySpan[1], newText: s }],
+          preferred: i === 0,
+        })),
       };
     }
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
-      const keyRange = where.key ? at(where.key) : rangeOf(source, span[0], Math.min(span[1], source.text.indexOf('\n', span[0]) >>> 0));
+      const keyRange = where.key
+        ? at(where.key)
+        : rangeOf(source, span[0], Math.min(span[1], source.text.indexOf('\n', span[0]) >>> 0));
       return {
         severity: 'error',
         code: 'schema/required',
         message: `${name} is missing the required key "${missing}".${describeProperty(schemaAt([...path, missing]))}`,
         path: formatPath(path),
         range: keyRange,
-        fixes: [addMissingFix(source, where.value, path, schema?.required ?? [missing])].filter((f): f is QuickFix => f !== undefined),
+        fixes: [addMissingFix(source, where.value, path, schema?.required ?? [missing])].filter(
+          (f): f is QuickFix => f !== undefined,
+        ),
       };
     }
     case 'enum': {
@@ -112,7 +125,13 @@ function toDiagnostic(source: ConfigSource, error: ErrorObject): ConfigDiagnosti
         message: `${name} must be ${show((error.params as { allowedValue: unknown }).allowedValue)}, not ${show(isScalar(target) ? target.value : target)}.${describeProperty(schema)}`,
         path: formatPath(path),
         range: at(),
-        fixes: [replaceValue(String((error.params as { allowedValue: unknown }).allowedValue), `Set ${name} to ${String((error.params as { allowedValue: unknown }).allowedValue)}`, true)],
+        fixes: [
+          replaceValue(
+            String((error.params as { allowedValue: unknown }).allowedValue),
+            `Set ${name} to ${String((error.params as { allowedValue: unknown }).allowedValue)}`,
+            true,
+          ),
+        ],
       };
     case 'type': {
       const raw = (error.params as { type: string }).type;
@@ -140,7 +159,10 @@ function toDiagnostic(source: ConfigSource, error: ErrorObject): ConfigDiagnosti
         message: `${name} must be ${describeRange(schema ?? {}) ?? `${error.message ?? ''}`}; it is ${isScalar(target) ? String(target.value) : '?'}.`,
         path: formatPath(path),
         range: at(),
-        fixes: clamp !== undefined ? [replaceValue(String(integer ? Math.round(clamp) : clamp), `Clamp ${name} to ${clamp}`, true)] : [],
+        fixes:
+          clamp !== undefined
+            ? [replaceValue(String(integer ? Math.round(clamp) : clamp), `Clamp ${name} to ${clamp}`, true)]
+            : [],
       };
     }
     default:
@@ -159,7 +181,12 @@ function describeProperty(node: { description?: string } | undefined): string {
 }
 
 /** Inserts every missing required key of a mapping, with its default or first example, after its last key. */
-function addMissingFix(source: ConfigSource, map: Node | undefined, path: readonly (string | number)[], required: readonly string[]): QuickFix | undefined {
+function addMissingFix(
+  source: ConfigSource,
+  map: Node | undefined,
+  path: readonly (string | number)[],
+  required: readonly string[],
+): QuickFix | undefined {
   if (!isMap(map) || map.items.length === 0) return undefined;
   const present = new Set(map.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
   const missing = required.filter((k) => !present.has(k));
@@ -179,9 +206,11 @@ function addMissingFix(source: ConfigSource, map: Node | undefined, path: readon
 }
 
 /** The YAML text a new key starts with: its default, first example, or an empty mapping/list. */
-export function placeholder(node: { default?: unknown; examples?: readonly unknown[]; type?: string; enum?: readonly unknown[] } | undefined): string {
+export function placeholder(
+  node: { default?: unknown; examples?: readonly unknown[]; type?: string; enum?: readonly unknown[] } | undefined,
+): string {
   const value = node?.default ?? node?.examples?.[0] ?? node?.enum?.[0];
   if (value === undefined) return node?.type === 'array' ? '[]' : node?.type === 'object' ? '{}' : '';
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Document, type Node, type Pair } from 'yaml';
 import type { SourcePosition, SourceRange } from './diagnostic';
 
 /** A parsed config: the YAML document with source ranges, and a way to turn offsets into lines and columns. */

@@ -66,7 +66,10 @@ export interface DataConfig {
 export interface TrainingConfig {
   readonly epochs?: number;
   readonly steps?: number;
-  readonly optimizer: { readonly name: 'sgd' | 'momentum' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad'; readonly learning_rate?: number };
+  readonly optimizer: {
+    readonly name: 'sgd' | 'momentum' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+    readonly learning_rate?: number;
+  };
   readonly schedule?: { readonly type?: string; readonly warmup_steps?: number; readonly decay_steps?: number };
   readonly loss: string;
   readonly metrics?: readonly string[];
@@ -84,7 +87,11 @@ export interface OptimizationSwitches {
   readonly activation_checkpointing?: boolean;
   readonly mixed_precision?: boolean;
   readonly nan_guard?: 'stop' | 'skip_step' | 'off';
-  readonly memory?: { readonly warn_at?: number; readonly act_at?: number; readonly action?: 'warn' | 'dispose_caches' | 'reduce_batch' };
+  readonly memory?: {
+    readonly warn_at?: number;
+    readonly act_at?: number;
+    readonly action?: 'warn' | 'dispose_caches' | 'reduce_batch';
+  };
 }
 
 /** `optimization`: a level and explicit switches. */
@@ -96,8 +103,19 @@ export interface OptimizationConfig extends OptimizationSwitches {
 export interface MonitoringConfig {
   readonly log_every?: number;
   readonly memory_interval_ms?: number;
-  readonly profiling?: { readonly enabled?: boolean; readonly warmup_steps?: number; readonly steps?: number; readonly kernel_sampling?: boolean };
-  readonly checkpoints?: { readonly dir?: string; readonly every?: number; readonly keep?: number; readonly best_metric?: string; readonly mode?: 'min' | 'max' };
+  readonly profiling?: {
+    readonly enabled?: boolean;
+    readonly warmup_steps?: number;
+    readonly steps?: number;
+    readonly kernel_sampling?: boolean;
+  };
+  readonly checkpoints?: {
+    readonly dir?: string;
+    readonly every?: number;
+    readonly keep?: number;
+    readonly best_metric?: string;
+    readonly mode?: 'min' | 'max';
+  };
 }
 
 /** `engine`. */

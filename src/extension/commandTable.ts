@@ -23,6 +23,12 @@ export const COMMANDS = [
     requiresTrust: true,
   },
   {
+    id: 'trainlens.newConfig',
+    title: 'New Training Config',
+    description: 'Open a new training config from the quickstart template.',
+    requiresTrust: false,
+  },
+  {
     id: 'trainlens.showOutput',
     title: 'Show Output',
     description: 'Reveal the TrainLens output channel.',

@@ -7,6 +7,8 @@ import { autoBackend } from '../engine/backends/autoBackend';
 import { formatEnvironmentReport } from '../engine/environment/format';
 import { TRAINLENS_VERSION } from '../engine/version';
 import { COMMANDS, type CommandId } from './commandTable';
+import { ConfigFeatures } from './config/configFeatures';
+import { NEW_CONFIG_TEMPLATE } from '../config/template';
 import { EngineService } from './engineService';
 import { createOutputChannel } from './output';
 import { ENVIRONMENT_VIEW_TYPE, EnvironmentPanel, EnvironmentPanelSerializer } from './panels/environmentPanel';
@@ -27,6 +29,7 @@ const handlers: Record<CommandId, (services: Services) => Promise<void> | void> 
     log.info(`Engine restarted (pid ${client.info.pid}).`);
     void vscode.window.showInformationMessage(`TrainLens engine restarted (pid ${client.info.pid}).`);
   },
+  'trainlens.newConfig': newConfig,
   'trainlens.showOutput': ({ log }) => log.show(),
 };
 
@@ -34,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputChannel();
   const engine = new EngineService(context.extensionUri, log);
   const services: Services = { extensionUri: context.extensionUri, log, engine };
-  context.subscriptions.push(log, engine);
+  context.subscriptions.push(log, engine, new ConfigFeatures());
 
   for (const command of COMMANDS) {
     const handler = handlers[command.id];
@@ -90,4 +93,9 @@ async function showEnvironment({ log, engine, extensionUri }: Services): Promise
   );
   if (choice === 'Open Panel') EnvironmentPanel.show(extensionUri, engine, log);
   if (choice === 'Show Output') log.show();
+}
+
+async function newConfig(): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: NEW_CONFIG_TEMPLATE });
+  await vscode.window.showTextDocument(document);
 }

@@ -12,7 +12,11 @@ for (const file of readdirSync(join(FIXTURES, 'broken')).sort()) {
     const text = readFileSync(path, 'utf8');
     const expected = [...text.matchAll(/^# expect: (\S+) (\d+):(\d+)$/gm)].map((m) => `${m[1]} ${m[2]}:${m[3]}`);
     assert.ok(expected.length > 0, 'the fixture names its expectations');
-    const result = validateConfigText(text, { configPath: path, fileExists: existsSync, availableMemoryBytes: 64 * 1024 ** 3 });
+    const result = validateConfigText(text, {
+      configPath: path,
+      fileExists: existsSync,
+      availableMemoryBytes: 64 * 1024 ** 3,
+    });
     const actual = result.diagnostics
       .filter((d) => d.severity !== 'info')
       .map((d) => `${d.code} ${d.range.start.line}:${d.range.start.column}`);
@@ -27,11 +31,23 @@ const hostile: Array<[string, () => string, string]> = [
   ['not YAML', () => readFileSync(join(FIXTURES, 'hostile', 'not-yaml.yaml'), 'utf8'), 'yaml/syntax'],
   ['binary junk', () => readFileSync(join(FIXTURES, 'hostile', 'binary.yaml'), 'latin1'), 'yaml/binary'],
   ['10 MB file', () => `version: 1\n${'# padding line for a very large file\n'.repeat(280_000)}`, 'yaml/too-large'],
-  ['10,000-deep flow nesting', () => readFileSync(join(FIXTURES, 'hostile', 'deep-flow.yaml'), 'utf8'), 'yaml/too-deep'],
-  ['1,000-deep block nesting', () => Array.from({ length: 1000 }, (_, i) => `${' '.repeat(2 * i)}k${i}:\n`).join(''), 'yaml/too-deep'],
+  [
+    '10,000-deep flow nesting',
+    () => readFileSync(join(FIXTURES, 'hostile', 'deep-flow.yaml'), 'utf8'),
+    'yaml/too-deep',
+  ],
+  [
+    '1,000-deep block nesting',
+    () => Array.from({ length: 1000 }, (_, i) => `${' '.repeat(2 * i)}k${i}:\n`).join(''),
+    'yaml/too-deep',
+  ],
   ['alias bomb', () => readFileSync(join(FIXTURES, 'hostile', 'alias-bomb.yaml'), 'utf8'), 'yaml/alias-bomb'],
   ['wrong types everywhere', () => readFileSync(join(FIXTURES, 'hostile', 'wrong-types.yaml'), 'utf8'), 'schema/type'],
-  ['a mapping where a list belongs', () => readFileSync(join(FIXTURES, 'hostile', 'mapping-for-list.yaml'), 'utf8'), 'schema/type'],
+  [
+    'a mapping where a list belongs',
+    () => readFileSync(join(FIXTURES, 'hostile', 'mapping-for-list.yaml'), 'utf8'),
+    'schema/type',
+  ],
 ];
 
 for (const [name, make, code] of hostile) {
@@ -53,7 +69,16 @@ for (const [name, make, code] of hostile) {
 test('wrong types everywhere: every section is reported at its own line', () => {
   const text = readFileSync(join(FIXTURES, 'hostile', 'wrong-types.yaml'), 'utf8');
   const lines = validateConfigText(text).diagnostics.map((d) => `${d.path}@${d.range.start.line}`);
-  for (const expected of ['version@1', 'model@2', 'data@3', 'training@4', 'optimization@5', 'monitoring@6', 'engine@7', 'tuning@8']) {
+  for (const expected of [
+    'version@1',
+    'model@2',
+    'data@3',
+    'training@4',
+    'optimization@5',
+    'monitoring@6',
+    'engine@7',
+    'tuning@8',
+  ]) {
     assert.ok(lines.includes(expected), `${expected} in ${lines.join(', ')}`);
   }
 });
@@ -64,7 +89,9 @@ test('every example validates clean', () => {
     const path = join(examples, file);
     const result = validateConfigText(readFileSync(path, 'utf8'), { configPath: path, fileExists: existsSync });
     assert.deepEqual(
-      result.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.code} ${d.range.start.line}: ${d.message}`),
+      result.diagnostics
+        .filter((d) => d.severity !== 'info')
+        .map((d) => `${d.code} ${d.range.start.line}: ${d.message}`),
       [],
       file,
     );

@@ -31,10 +31,17 @@ function validateFile(file: string): FileReport {
     if (statSync(absolute).isDirectory()) throw new Error('it is a folder');
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-    throw new CliError(`cannot read the config: ${reason}.`, ExitCode.usage, 'Pass the path of a training YAML file.', { file });
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    throw new CliError(`cannot read the config: ${reason}.`, ExitCode.usage, 'Pass the path of a training YAML file.', {
+      file,
+    });
   }
-  const result = validateConfigText(text, { configPath: absolute, fileExists: existsSync, availableMemoryBytes: totalmem() });
+  const result = validateConfigText(text, {
+    configPath: absolute,
+    fileExists: existsSync,
+    availableMemoryBytes: totalmem(),
+  });
   return {
     file,
     diagnostics: result.diagnostics.map((d) => ({
@@ -65,7 +72,11 @@ export function addValidateCommand(program: Command, io: CliIo): void {
     .option('--format <format>', 'text or json', 'text')
     .action((files: string[], options: ValidateOptions) => {
       if (options.format !== 'text' && options.format !== 'json') {
-        throw new CliError(`unknown --format "${options.format}".`, ExitCode.usage, 'Use --format text or --format json.');
+        throw new CliError(
+          `unknown --format "${options.format}".`,
+          ExitCode.usage,
+          'Use --format text or --format json.',
+        );
       }
       const reports = files.map(validateFile);
       const errors = reports.flatMap((r) => r.diagnostics).filter((d) => d.severity === 'error').length;
@@ -74,11 +85,15 @@ export function addValidateCommand(program: Command, io: CliIo): void {
       } else {
         for (const report of reports) {
           for (const d of report.diagnostics) {
-            io.stdout(`${report.file}:${d.range.start.line}:${d.range.start.column}: ${d.severity} ${d.code}: ${d.message}\n`);
+            io.stdout(
+              `${report.file}:${d.range.start.line}:${d.range.start.column}: ${d.severity} ${d.code}: ${d.message}\n`,
+            );
           }
         }
         const warnings = reports.flatMap((r) => r.diagnostics).filter((d) => d.severity === 'warning').length;
-        io.stdout(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.\n`);
+        io.stdout(
+          `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.\n`,
+        );
       }
       if (errors > 0) throw new ProblemsFound();
     });

@@ -35,14 +35,20 @@ export interface CheckContext {
 export type SemanticCheck = (context: CheckContext) => void;
 
 /** Builds the context for one validation pass, collecting reports into `out`. */
-export function createContext(config: TrainConfig, source: ConfigSource, env: SemanticEnvironment, out: ConfigDiagnostic[]): CheckContext {
+export function createContext(
+  config: TrainConfig,
+  source: ConfigSource,
+  env: SemanticEnvironment,
+  out: ConfigDiagnostic[],
+): CheckContext {
   return {
     config,
     source,
     env,
     report(severity, code, path, message, options = {}) {
       const where = locate(source.doc, path);
-      const node: Node | undefined = (options.on === 'key' ? where.key : where.value) ?? where.key ?? where.value ?? where.parent;
+      const node: Node | undefined =
+        (options.on === 'key' ? where.key : where.value) ?? where.key ?? where.value ?? where.parent;
       const [start, end] = node ? nodeSpan(node) : [0, 1];
       out.push({
         severity,

@@ -12,10 +12,21 @@ import { checkTraining } from './training';
 export type { SemanticEnvironment } from './context';
 
 /** Every semantic check, in the order their findings are listed. */
-const CHECKS: readonly SemanticCheck[] = [checkModel, checkPaths, checkTraining, checkOptimization, checkMonitoring, checkMemory];
+const CHECKS: readonly SemanticCheck[] = [
+  checkModel,
+  checkPaths,
+  checkTraining,
+  checkOptimization,
+  checkMonitoring,
+  checkMemory,
+];
 
 /** Runs the checks beyond the schema on a schema-valid config. */
-export function checkSemantics(config: TrainConfig, source: ConfigSource, env: SemanticEnvironment): ConfigDiagnostic[] {
+export function checkSemantics(
+  config: TrainConfig,
+  source: ConfigSource,
+  env: SemanticEnvironment,
+): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   const context = createContext(config, source, env, out);
   for (const check of CHECKS) check(context);

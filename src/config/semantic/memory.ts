@@ -19,6 +19,12 @@ export const checkMemory: SemanticCheck = (ctx) => {
       `Predicted memory ${formatBytes(prediction.total)} exceeds the ${limitMb !== undefined ? 'configured limit' : 'available memory'} of ${formatBytes(limit)}: ${parts}. Lower data.batch_size (and raise training.gradient_accumulation to keep the effective batch) or turn on activation checkpointing.`,
     );
   } else {
-    ctx.report('info', 'semantic/memory-prediction', ['model'], `Predicted memory per step: ${formatBytes(prediction.total)}: ${parts}.`, { on: 'key' });
+    ctx.report(
+      'info',
+      'semantic/memory-prediction',
+      ['model'],
+      `Predicted memory per step: ${formatBytes(prediction.total)}: ${parts}.`,
+      { on: 'key' },
+    );
   }
 };

@@ -18,15 +18,32 @@ export const checkModel: SemanticCheck = (ctx) => {
   }
   if (model.path !== undefined) return;
   if (!model.input_shape) {
-    ctx.report('error', 'semantic/model-input-shape', ['model'], 'model.input_shape is required to build a preset or layer model (the shape of one sample, without the batch).', { on: 'key' });
+    ctx.report(
+      'error',
+      'semantic/model-input-shape',
+      ['model'],
+      'model.input_shape is required to build a preset or layer model (the shape of one sample, without the batch).',
+      { on: 'key' },
+    );
   }
   if (model.preset && model.outputs === undefined) {
-    ctx.report('error', 'semantic/model-outputs', ['model'], 'model.outputs is required for a preset: the number of classes or regression targets.', { on: 'key' });
+    ctx.report(
+      'error',
+      'semantic/model-outputs',
+      ['model'],
+      'model.outputs is required for a preset: the number of classes or regression targets.',
+      { on: 'key' },
+    );
   }
   const rank: Record<string, number> = { mlp: 1, cnn: 3, lstm: 2, transformer: 1 };
   const expected = model.preset ? rank[model.preset] : undefined;
   if (expected !== undefined && model.input_shape && model.input_shape.length !== expected) {
-    const shape: Record<string, string> = { mlp: '[features]', cnn: '[height, width, channels]', lstm: '[time steps, features]', transformer: '[sequence length]' };
+    const shape: Record<string, string> = {
+      mlp: '[features]',
+      cnn: '[height, width, channels]',
+      lstm: '[time steps, features]',
+      transformer: '[sequence length]',
+    };
     ctx.report(
       'error',
       'semantic/model-input-rank',
@@ -34,9 +51,28 @@ export const checkModel: SemanticCheck = (ctx) => {
       `A ${model.preset} takes input_shape ${shape[model.preset!]} (${expected} dimension${expected > 1 ? 's' : ''}), not ${model.input_shape.length}.`,
     );
   }
-  if (model.preset === 'mlp' && !model.hidden) ctx.report('warning', 'semantic/model-mlp-hidden', ['model'], 'An mlp without model.hidden has no hidden layer: it is a linear model. Add hidden: [256, 256] or similar.', { on: 'key' });
-  if (model.preset === 'cnn' && !model.filters) ctx.report('error', 'semantic/model-cnn-filters', ['model'], 'A cnn needs model.filters: the channels of each conv block, e.g. [32, 64].', { on: 'key' });
+  if (model.preset === 'mlp' && !model.hidden)
+    ctx.report(
+      'warning',
+      'semantic/model-mlp-hidden',
+      ['model'],
+      'An mlp without model.hidden has no hidden layer: it is a linear model. Add hidden: [256, 256] or similar.',
+      { on: 'key' },
+    );
+  if (model.preset === 'cnn' && !model.filters)
+    ctx.report(
+      'error',
+      'semantic/model-cnn-filters',
+      ['model'],
+      'A cnn needs model.filters: the channels of each conv block, e.g. [32, 64].',
+      { on: 'key' },
+    );
   if (model.preset === 'transformer' && (model.d_model ?? 128) % (model.heads ?? 4) !== 0) {
-    ctx.report('error', 'semantic/model-heads', ['model', 'heads'], `model.heads (${model.heads ?? 4}) must divide model.d_model (${model.d_model ?? 128}).`);
+    ctx.report(
+      'error',
+      'semantic/model-heads',
+      ['model', 'heads'],
+      `model.heads (${model.heads ?? 4}) must divide model.d_model (${model.d_model ?? 128}).`,
+    );
   }
 };

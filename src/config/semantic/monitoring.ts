@@ -36,7 +36,13 @@ export const checkMonitoring: SemanticCheck = (ctx) => {
       'semantic/log-never',
       ['monitoring', 'log_every'],
       `Logging every ${monitoring.log_every} steps never logs: the run has ${steps} steps.`,
-      { fixes: fixValue(ctx.valueSpan(['monitoring', 'log_every']), Math.max(1, Math.floor(steps / 10)), 'monitoring.log_every') },
+      {
+        fixes: fixValue(
+          ctx.valueSpan(['monitoring', 'log_every']),
+          Math.max(1, Math.floor(steps / 10)),
+          'monitoring.log_every',
+        ),
+      },
     );
   }
 };

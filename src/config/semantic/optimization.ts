@@ -17,7 +17,15 @@ export const checkOptimization: SemanticCheck = (ctx) => {
         ['optimization', key],
         `optimization.${key}: ${String(explicit)} contradicts level "${level}", which sets ${String(expansion[key])}. The explicit value wins; set level: custom to make that choice explicit, or remove the switch.`,
         {
-          fixes: levelSpan ? [{ title: 'Set optimization.level to custom', edits: [{ start: levelSpan[0], end: levelSpan[1], newText: 'custom' }], preferred: true }] : [],
+          fixes: levelSpan
+            ? [
+                {
+                  title: 'Set optimization.level to custom',
+                  edits: [{ start: levelSpan[0], end: levelSpan[1], newText: 'custom' }],
+                  preferred: true,
+                },
+              ]
+            : [],
         },
       );
     }

@@ -14,10 +14,20 @@ export const checkPaths: SemanticCheck = (ctx) => {
     if (value === undefined) continue;
     const absolute = isAbsolute(value) ? value : resolve(base, value);
     if (!fileExists(absolute)) {
-      ctx.report('error', 'semantic/path-not-found', path, `The ${what} "${value}" does not exist (looked for ${absolute}). Paths are relative to the config file.`);
+      ctx.report(
+        'error',
+        'semantic/path-not-found',
+        path,
+        `The ${what} "${value}" does not exist (looked for ${absolute}). Paths are relative to the config file.`,
+      );
     }
   }
   if (ctx.config.data.source !== 'synthetic' && ctx.config.data.path === undefined) {
-    ctx.report('error', 'semantic/data-path', ['data', 'source'], `data.source: ${ctx.config.data.source} reads from data.path, which is not set.`);
+    ctx.report(
+      'error',
+      'semantic/data-path',
+      ['data', 'source'],
+      `data.source: ${ctx.config.data.source} reads from data.path, which is not set.`,
+    );
   }
 };

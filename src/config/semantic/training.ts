@@ -31,7 +31,13 @@ export const checkTraining: SemanticCheck = (ctx) => {
       'semantic/validation-never-runs',
       ['training', 'validation_every'],
       `Validation every ${training.validation_every} steps never runs: the run has ${steps} steps. Use a value ≤ ${steps}.`,
-      { fixes: fixValue(ctx.valueSpan(['training', 'validation_every']), Math.max(1, Math.floor(steps / 4)), 'training.validation_every') },
+      {
+        fixes: fixValue(
+          ctx.valueSpan(['training', 'validation_every']),
+          Math.max(1, Math.floor(steps / 4)),
+          'training.validation_every',
+        ),
+      },
     );
   }
   if (training.early_stopping && training.validation_every === undefined) {
@@ -47,5 +53,13 @@ export const checkTraining: SemanticCheck = (ctx) => {
 
 /** A quick fix that replaces a value with `value`. */
 export function fixValue(span: [number, number] | undefined, value: number | string, name: string) {
-  return span ? [{ title: `Set ${name} to ${value}`, edits: [{ start: span[0], end: span[1], newText: String(value) }], preferred: true }] : [];
+  return span
+    ? [
+        {
+          title: `Set ${name} to ${value}`,
+          edits: [{ start: span[0], end: span[1], newText: String(value) }],
+          preferred: true,
+        },
+      ]
+    : [];
 }

@@ -4,19 +4,29 @@
  */
 import { tests } from './extension.test';
 
+/** No single test may hang VS Code: each gets this long. */
+const TEST_TIMEOUT_MS = 120_000;
+
+function withTimeout(name: string, body: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`"${name}" did not finish in ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS);
+  });
+  return Promise.race([body(), timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function run(): Promise<void> {
   const failures: string[] = [];
   for (const [name, body] of tests) {
+    const started = Date.now();
     try {
-      await body();
-      process.stdout.write(`ok - ${name}\n`);
+      await withTimeout(name, body);
+      console.log(`ok - ${name} (${Date.now() - started} ms)`);
     } catch (error) {
       failures.push(name);
-      process.stdout.write(
-        `not ok - ${name}\n  ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      console.log(`not ok - ${name}\n  ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
-  process.stdout.write(`${tests.length - failures.length} passed, ${failures.length} failed\n`);
+  console.log(`${tests.length - failures.length} passed, ${failures.length} failed`);
   if (failures.length > 0) throw new Error(`${failures.length} extension test(s) failed: ${failures.join('; ')}`);
 }
