@@ -155,3 +155,20 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
   return { url, workspace, output: () => output, stop };
 }
+
+/**
+ * The workbench URL that makes this code-server run an extension test suite, as `@vscode/test-web` does: the
+ * workbench reads `extensionDevelopmentPath` and `extensionTestsPath` from its `payload` query parameter, the
+ * remote extension host loads the extension from the development folder and calls the tests module's `run()`, and
+ * the workbench then calls `window.codeAutomationExit(code)` (expose it with Playwright's `page.exposeFunction`).
+ * Both paths are absolute paths on this machine; the tests module must be CommonJS (e.g. bundled with esbuild).
+ */
+export function extensionTestsUrl(server: CodeServer, developmentPath: string, testsPath: string): string {
+  const authority = new URL(server.url).host;
+  const remote = (path: string): string => `vscode-remote://${authority}${encodeURI(path)}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(developmentPath)],
+    ['extensionTestsPath', remote(testsPath)],
+  ];
+  return `${server.url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}

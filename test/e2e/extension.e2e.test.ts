@@ -1,69 +1,30 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { COMMAND_CATEGORY, COMMANDS } from '../../src/extension/commandTable';
-import { launchBrowser } from '../support/browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { openWorkbench, type Workbench } from './workbench';
 
 // The packaged extension in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) driven through Chromium.
 const ROOT = join(__dirname, '..', '..');
-const VSIX = join(ROOT, 'out', 'trainlens-linux-x64.vsix');
-const RESULTS = join(ROOT, 'test-results');
-
-let server: CodeServer;
-let browser: Browser;
+let wb: Workbench;
 let page: Page;
 
 before(async () => {
-  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm test does).`);
-  server = await startCodeServer({
-    extensions: [VSIX],
-    files: { 'quickstart.trainlens.yaml': readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8') },
-  });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  // The explorer lists the workspace's config once the workbench has loaded the folder.
-  await page.locator('.explorer-folders-view').getByText('quickstart.trainlens.yaml').waitFor({ timeout: 60_000 });
+  wb = await openWorkbench(
+    { 'quickstart.trainlens.yaml': readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8') },
+    'quickstart.trainlens.yaml',
+  );
+  page = wb.page;
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await wb?.close();
 });
 
-/** Saves a screenshot under test-results/ (kept on failure too, for diagnosis). */
-async function shot(name: string): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true });
-  await page.screenshot({ path: join(RESULTS, `e2e-${name}.png`) });
-}
-
-/**
- * Runs a command from the command palette by its full title, as a user would. The palette lists only the commands
- * of extensions the (remote) extension host has scanned, which can take a few seconds after the workbench shows, so
- * the palette is reopened until the command is listed, within a deadline.
- */
-async function runCommand(title: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 3000 });
-      break;
-    } catch (error) {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw error;
-    }
-  }
-  await page.keyboard.press('Enter');
-}
+const shot = (name: string) => wb.shot(name);
+const runCommand = (title: string) => wb.runCommand(title);
 
 test('Show Environment starts the engine and reports it in a notification and the output channel', async (t) => {
   try {
@@ -87,7 +48,7 @@ test('Show Environment starts the engine and reports it in a notification and th
     await shot('output');
   } catch (error) {
     await shot('failure-environment');
-    t.diagnostic(server.output().slice(-2000));
+    t.diagnostic(wb.server.output().slice(-2000));
     throw error;
   }
 });
@@ -104,7 +65,7 @@ test('Open Environment Panel shows the webview with the engine report', async (t
     await shot('panel');
   } catch (error) {
     await shot('failure-panel');
-    t.diagnostic(server.output().slice(-2000));
+    t.diagnostic(wb.server.output().slice(-2000));
     throw error;
   }
 });
@@ -129,7 +90,7 @@ test('every contributed command is registered: each runs from the palette withou
       .waitFor({ timeout: 30_000 });
   } catch (error) {
     await shot('failure-commands');
-    t.diagnostic(server.output().slice(-2000));
+    t.diagnostic(wb.server.output().slice(-2000));
     throw error;
   }
 });
