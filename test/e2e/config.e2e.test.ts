@@ -41,7 +41,7 @@ async function problems(): Promise<string[]> {
   return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
-test('opening a broken config lists its problems at the right lines', async (t) => {
+test('opening a broken config lists its problems at the right lines', async () => {
   try {
     await wb.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
     const panel = page.locator('.markers-panel');

@@ -32,6 +32,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`test-electron: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`test-electron: ${message}\n`);
+  if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo/.test(message)) {
+    process.stderr.write(
+      'test-electron: this runner downloads VS Code from update.code.visualstudio.com, which this machine cannot ' +
+        'reach. Without that access, `npm test` runs the extension in code-server (test/e2e) instead.\n',
+    );
+  }
   process.exit(1);
 });

@@ -1,0 +1,67 @@
+import { describeLevel } from './levels';
+import { CONFIG_SCHEMA, describeRange, type SchemaNode } from './schema';
+import { CONFIG_FILE_PATTERNS } from './detect';
+
+const typeName = (node: SchemaNode): string =>
+  node.enum
+    ? 'enum'
+    : node.const !== undefined
+      ? 'const'
+      : node.type === 'object'
+        ? 'mapping'
+        : node.type === 'array'
+          ? `list of ${node.items?.type ?? (node.items?.enum ? 'enum' : 'value')}`
+          : (node.type ?? 'value');
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Renders docs/config.md from the schema: one table per section, every key with type, default, range and values. */
+export function renderConfigDocs(): string {
+  const out: string[] = [
+    '# Training config reference',
+    '',
+    '<!-- Generated from schemas/trainlens.schema.json by `npm run docs:config`; a test keeps it up to date. Do not edit. -->',
+    '',
+    CONFIG_SCHEMA.description ?? '',
+    '',
+    `TrainLens treats a YAML file as a training config when its name matches ${CONFIG_FILE_PATTERNS.map((p) => `\`${p}\``).join(', ')}, or when its first line is a schema modeline: \`# yaml-language-server: $schema=…/trainlens.schema.json\`.`,
+    '',
+    `Required top-level keys: ${(CONFIG_SCHEMA.required ?? []).map((k) => `\`${k}\``).join(', ')}.`,
+    '',
+  ];
+  const sections: Array<[string, SchemaNode]> = [];
+  const walk = (prefix: string, node: SchemaNode) => {
+    if (!node.properties) return;
+    sections.push([prefix, node]);
+    for (const [key, child] of Object.entries(node.properties)) {
+      if (child.type === 'object' && child.properties) walk(prefix ? `${prefix}.${key}` : key, child);
+      if (child.type === 'array' && child.items?.properties) walk(`${prefix ? `${prefix}.` : ''}${key}[]`, child.items);
+    }
+  };
+  walk('', CONFIG_SCHEMA);
+  for (const [name, node] of sections) {
+    out.push(`## ${name || 'Top level'}`, '');
+    if (name && node.description) out.push(node.description, '');
+    if (node.required?.length) out.push(`Required: ${node.required.map((k) => `\`${k}\``).join(', ')}.`, '');
+    out.push('| key | type | default | range | description |', '|---|---|---|---|---|');
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const values = child.enum
+        ? `<br>${child.enum.map((v, i) => `\`${String(v)}\`${child.enumDescriptions?.[i] ? `: ${child.enumDescriptions[i]}` : ''}`).join('<br>')}`
+        : '';
+      out.push(
+        `| \`${key}\` | ${typeName(child)} | ${child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : ''} | ${describeRange(child) ?? ''} | ${cell(child.description ?? '')}${cell(values)} |`,
+      );
+    }
+    out.push('');
+  }
+  out.push('## What each optimization level sets', '');
+  for (const level of ['basic', 'advanced', 'ultra', 'custom'] as const) {
+    out.push(
+      `### ${level}`,
+      '',
+      level === 'custom' ? describeLevel(level) : `\`\`\`yaml\n${describeLevel(level)}\n\`\`\``,
+      '',
+    );
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
