@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { ConfigDiagnostic } from './diagnostic';
+import { fastParse } from './fastYaml';
 import { formatPath } from './diagnostic';
 import { rangeOf, type ConfigSource } from './source';
 
@@ -9,6 +10,11 @@ export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 export const MAX_NESTING = 64;
 /** Alias expansions allowed when converting to data ("billion laughs" protection). */
 export const MAX_ALIAS_EXPANSIONS = 100;
+
+/** How to parse: `auto` tries the fast reader for the config subset first; `yaml` always uses the yaml package. */
+export interface ParseOptions {
+  readonly parser?: 'auto' | 'yaml';
+}
 
 /** The result of reading a config text: its source (when it parsed) and the data, plus YAML-level problems. */
 export interface ParsedConfig {
@@ -28,7 +34,7 @@ function countLines(lineCounter: LineCounter, text: string): void {
  * Parses a training config, keeping source ranges. Never throws: empty files, binary junk, YAML syntax errors,
  * tabs, duplicate keys, excessive nesting and alias bombs all become diagnostics on the exact place.
  */
-export function parseConfig(text: string): ParsedConfig {
+export function parseConfig(text: string, options: ParseOptions = {}): ParsedConfig {
   const lineCounter = new LineCounter();
   const diagnostics: ConfigDiagnostic[] = [];
   const problem = (code: string, message: string, start = 0, end = 1, severity: 'error' | 'warning' = 'error') =>
@@ -60,6 +66,10 @@ export function parseConfig(text: string): ParsedConfig {
     return { diagnostics };
   }
 
+  if (options.parser !== 'yaml') {
+    const fast = fastParse(text);
+    if (fast) return { source: { text, doc: fast.doc, lineCounter: fast.lineCounter }, data: fast.data, diagnostics };
+  }
   const doc = parseDocument(text, {
     lineCounter,
     uniqueKeys: false,

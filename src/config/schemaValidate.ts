@@ -194,9 +194,12 @@ function addMissingFix(
   const firstKey = map.items[0]!.key as Node;
   const keyStart = nodeSpan(firstKey)[0];
   const indent = keyStart - (source.text.lastIndexOf('\n', keyStart - 1) + 1);
-  const end = map.range?.[1] ?? source.text.length;
-  const lineEnd = source.text[end - 1] === '\n' ? end : end;
-  const prefix = source.text[lineEnd - 1] === '\n' || lineEnd === 0 ? '' : '\n';
+  // After the line where the mapping's last value ends (both parsers agree on that line).
+  const lastPair = map.items[map.items.length - 1]!;
+  const lastEnd = nodeSpan((lastPair.value as Node | null) ?? (lastPair.key as Node))[1];
+  const newline = source.text.indexOf('\n', Math.max(0, lastEnd - 1));
+  const lineEnd = newline < 0 ? source.text.length : newline + 1;
+  const prefix = newline < 0 ? '\n' : '';
   const lines = missing.map((key) => `${' '.repeat(indent)}${key}: ${placeholder(schemaAt([...path, key]))}`);
   return {
     title: `Add missing ${missing.map((k) => `"${k}"`).join(', ')}`,

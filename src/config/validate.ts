@@ -1,5 +1,5 @@
 import type { ConfigDiagnostic } from './diagnostic';
-import { parseConfig } from './parse';
+import { parseConfig, type ParseOptions } from './parse';
 import { validateAgainstSchema } from './schemaValidate';
 import { checkSemantics, type SemanticEnvironment } from './semantic';
 import type { ConfigSource } from './source';
@@ -18,8 +18,12 @@ export interface ValidationResult {
  * Validates a training config text: YAML problems, then the JSON Schema, then (on a schema-valid config) the
  * semantic checks. Pure apart from `env.fileExists`; never throws on any input.
  */
-export function validateConfigText(text: string, env: SemanticEnvironment = {}): ValidationResult {
-  const parsed = parseConfig(text);
+export function validateConfigText(
+  text: string,
+  env: SemanticEnvironment = {},
+  options: ParseOptions = {},
+): ValidationResult {
+  const parsed = parseConfig(text, options);
   const diagnostics = [...parsed.diagnostics];
   let config: TrainConfig | undefined;
   if (parsed.source && parsed.data !== undefined) {
