@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import type { InMemoryDataset } from './dataset';
+import { createRandom, shuffleInPlace } from './random';
+
+/** One batch as tensors; the caller disposes them. */
+export interface Batch {
+  readonly xs: tf.Tensor;
+  readonly ys: tf.Tensor;
+  readonly epoch: number;
+}
+
+/**
+ * Endless batches over a dataset, epoch after epoch, shuffled per epoch with a seeded stream (so a run is
+ * reproducible and a resumed run can continue from a position). The last partial batch of an epoch is dropped so
+ * every step has the same shape.
+ */
+export class BatchIterator {
+  private readonly order: Uint32Array;
+  private readonly random: () => number;
+  private cursor = 0;
+  epoch = 0;
+  private readonly width: number;
+
+  constructor(
+    private readonly data: InMemoryDataset,
+    readonly batchSize: number,
+    private readonly shuffle: boolean,
+    seed: number,
+  ) {
+    if (data.size < batchSize)
+      throw new Error(
+        `data has ${data.size} training samples, fewer than one batch of ${batchSize}; lower data.batch_size.`,
+      );
+    this.order = new Uint32Array(data.size).map((_, i) => i);
+    this.random = createRandom(seed);
+    this.width = data.features.length / data.size;
+    if (shuffle) shuffleInPlace(this.order, this.random);
+  }
+
+  /** Batches per epoch. */
+  get stepsPerEpoch(): number {
+    return Math.floor(this.data.size / this.batchSize);
+  }
+
+  next(): Batch {
+    if (this.cursor + this.batchSize > this.data.size) {
+      this.cursor = 0;
+      this.epoch++;
+      if (this.shuffle) shuffleInPlace(this.order, this.random);
+    }
+    const x = new Float32Array(this.batchSize * this.width);
+    const y = new Float32Array(this.batchSize * this.data.targetWidth);
+    for (let b = 0; b < this.batchSize; b++) {
+      const i = this.order[this.cursor + b]!;
+      x.set(this.data.features.subarray(i * this.width, (i + 1) * this.width), b * this.width);
+      y.set(
+        this.data.targets.subarray(i * this.data.targetWidth, (i + 1) * this.data.targetWidth),
+        b * this.data.targetWidth,
+      );
+    }
+    this.cursor += this.batchSize;
+    return {
+      xs: tf.tensor(x, [this.batchSize, ...this.data.inputShape]),
+      ys: tf.tensor2d(y, [this.batchSize, this.data.targetWidth]),
+      epoch: this.epoch,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { InMemoryDataset } from './dataset';
+import { createRandom, normal } from './random';
+
+/** What to generate. */
+export interface SyntheticSpec {
+  readonly samples: number;
+  readonly inputShape: readonly number[];
+  readonly outputs: number;
+  readonly task: 'classification' | 'regression';
+  readonly seed: number;
+}
+
+/**
+ * Generates a learnable dataset deterministically from a seed: Gaussian features and a random linear "teacher";
+ * classification labels are the teacher's argmax (one-hot), regression targets its outputs plus a little noise.
+ * A model that learns shows a falling loss, which a run's tests and demos rely on.
+ */
+export function createSyntheticData(spec: SyntheticSpec): InMemoryDataset {
+  const random = createRandom(spec.seed);
+  const width = spec.inputShape.reduce((a, b) => a * b, 1);
+  const teacher = new Float32Array(width * spec.outputs);
+  for (let i = 0; i < teacher.length; i++) teacher[i] = normal(random) / Math.sqrt(width);
+  const features = new Float32Array(spec.samples * width);
+  const targets = new Float32Array(spec.samples * spec.outputs);
+  const scores = new Float32Array(spec.outputs);
+  for (let s = 0; s < spec.samples; s++) {
+    const row = features.subarray(s * width, (s + 1) * width);
+    for (let i = 0; i < width; i++) row[i] = normal(random);
+    scores.fill(0);
+    for (let i = 0; i < width; i++) {
+      const v = row[i]!;
+      for (let o = 0; o < spec.outputs; o++) scores[o]! += v * teacher[i * spec.outputs + o]!;
+    }
+    const target = targets.subarray(s * spec.outputs, (s + 1) * spec.outputs);
+    if (spec.task === 'classification') {
+      let best = 0;
+      for (let o = 1; o < spec.outputs; o++) if (scores[o]! > scores[best]!) best = o;
+      target[best] = 1;
+    } else {
+      for (let o = 0; o < spec.outputs; o++) target[o] = scores[o]! + 0.05 * normal(random);
+    }
+  }
+  return { inputShape: spec.inputShape, targetWidth: spec.outputs, features, targets, size: spec.samples };
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { probeEnvironment } from '../environment/probe';
+import { runTraining } from './runTraining';
+
+const dir = mkdtempSync(join(tmpdir(), 'trainlens-run-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const quickstart = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'quickstart.yaml'), 'utf8');
+
+test('trains the quickstart for real: the loss falls, and the run record is complete', async () => {
+  const configPath = join(dir, 'quickstart.trainlens.yaml');
+  writeFileSync(configPath, quickstart.replace('log_every: 20', 'log_every: 10'));
+  const environment = await probeEnvironment({
+    queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }),
+  });
+  const progress: number[] = [];
+  const summary = await runTraining(
+    { configPath, steps: 120 },
+    { engineDir: __dirname, environment, hooks: { onProgress: (s) => progress.push(s) } },
+  );
+  assert.equal(summary.status, 'completed');
+  assert.equal(summary.backend, 'wasm');
+  assert.equal(summary.steps, 120);
+  assert.ok(summary.samplesPerSec > 0);
+  assert.equal(progress.at(-1), 120);
+  const metrics = readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; values: { loss: number } });
+  assert.equal(metrics.length, 12);
+  assert.ok(
+    metrics.at(-1)!.values.loss < metrics[0]!.values.loss * 0.8,
+    `loss ${metrics[0]!.values.loss} → ${metrics.at(-1)!.values.loss}`,
+  );
+  const run = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8')) as {
+    status: string;
+    resolved: { backend: string; skippedBackends: Array<{ name: string }>; parameters: number };
+  };
+  assert.equal(run.status, 'completed');
+  assert.equal(run.resolved.parameters, 85_002);
+  assert.deepEqual(
+    run.resolved.skippedBackends.map((s) => s.name),
+    ['tensorflow-gpu', 'tensorflow'],
+  );
+});
+
+test('the same seed gives the same losses on the cpu backend', async () => {
+  const configPath = join(dir, 'det.trainlens.yaml');
+  writeFileSync(configPath, quickstart.replace('log_every: 20', 'log_every: 5'));
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const losses = async () => {
+    const summary = await runTraining(
+      { configPath, steps: 15, backend: 'cpu', outDir: join(dir, 'det') },
+      { engineDir: __dirname, environment },
+    );
+    return readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8');
+  };
+  const a = (await losses()).split('\n').map((l) => l && (JSON.parse(l) as { values: { loss: number } }).values.loss);
+  const b = (await losses()).split('\n').map((l) => l && (JSON.parse(l) as { values: { loss: number } }).values.loss);
+  assert.deepEqual(a, b);
+});
+
+test('an invalid config fails before training with the file and line:column', async () => {
+  const configPath = join(dir, 'bad.trainlens.yaml');
+  writeFileSync(configPath, quickstart.replace('batch_size: 32', 'batch_size: 0'));
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  await assert.rejects(
+    runTraining({ configPath }, { engineDir: __dirname, environment }),
+    (error: Error & { file?: string }) => {
+      assert.equal(error.file, configPath);
+      assert.match(error.message, /^18:15: data\.batch_size must be 1 ≤ value ≤ 65536/);
+      return true;
+    },
+  );
+});

@@ -1,0 +1,180 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { effectiveSwitches } from '../../config/levels';
+import type { TrainConfig } from '../../config/types';
+import { validateConfigText } from '../../config/validate';
+import type { EnvironmentReport, RunSummary } from '../../protocol/types';
+import { selectBackend, type RequestedBackend } from '../backends/select';
+import { BatchIterator } from '../data/batches';
+import { splitValidation } from '../data/dataset';
+import { createSyntheticData } from '../data/synthetic';
+import { buildModel } from '../model/build';
+import { runLoop, type LoopHooks } from '../train/loop';
+import { TRAINLENS_VERSION } from '../version';
+import { createRunRecord, gitCommit } from './runStore';
+
+/** A problem with the user's input, reported with the file and place (never a stack trace). */
+export class RunInputError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What to run. */
+export interface RunRequest {
+  readonly configPath: string;
+  readonly outDir?: string;
+  readonly steps?: number;
+  readonly epochs?: number;
+  readonly backend?: RequestedBackend;
+}
+
+/** Where the engine runs and what it found at start-up. */
+export interface RunContext {
+  readonly engineDir: string;
+  readonly environment: EnvironmentReport;
+  readonly hooks?: LoopHooks;
+  /** Called once the run directory exists. */
+  readonly onStarted?: (runId: string, runDir: string) => void;
+}
+
+/** Reads and validates the config; errors name the file, line and column. */
+function loadConfig(configPath: string): TrainConfig {
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch (error) {
+    throw new RunInputError(`cannot read the config: ${(error as Error).message}`, configPath);
+  }
+  const result = validateConfigText(text, { configPath, fileExists: existsSync });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !result.config) {
+    const first = errors[0];
+    throw new RunInputError(
+      first
+        ? `${first.range.start.line}:${first.range.start.column}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more; run "trainlens validate")` : ''}`
+        : 'the config is not valid',
+      configPath,
+      first?.path,
+    );
+  }
+  return result.config;
+}
+
+/**
+ * One training run from a config file: validates it, picks the backend, builds the model and data, trains, and
+ * keeps the run record (run.json, metrics.jsonl) up to date. Resolves with the contract's summary.
+ */
+export async function runTraining(request: RunRequest, context: RunContext): Promise<RunSummary> {
+  const configPath = resolve(request.configPath);
+  const config = loadConfig(configPath);
+  if (config.data.source !== 'synthetic') {
+    throw new RunInputError(
+      `data.source: ${config.data.source} is not available in TrainLens ${TRAINLENS_VERSION} yet; use synthetic data.`,
+      configPath,
+      'data.source',
+    );
+  }
+  const backend = await selectBackend({
+    requested: request.backend ?? config.engine?.backend ?? 'auto',
+    environment: context.environment,
+    engineDir: context.engineDir,
+    ...(config.engine?.threads !== undefined ? { threads: config.engine.threads } : {}),
+  });
+  const seed = config.training.seed ?? 42;
+  const task = config.data.task ?? 'classification';
+  const data = createSyntheticData({
+    samples: config.data.samples ?? 8192,
+    inputShape: config.model.input_shape ?? [1],
+    outputs: config.model.outputs ?? 1,
+    task,
+    seed: config.data.seed ?? seed,
+  });
+  const { train, validation } = splitValidation(data, config.data.validation_split ?? 0.1);
+  const batches = new BatchIterator(
+    train,
+    config.data.batch_size,
+    config.data.shuffle ?? true,
+    config.data.seed ?? seed,
+  );
+  const accumulation = config.training.gradient_accumulation ?? 1;
+  const epochs = request.epochs ?? config.training.epochs ?? 1;
+  const totalSteps =
+    request.steps ?? config.training.steps ?? Math.max(1, Math.floor((epochs * batches.stepsPerEpoch) / accumulation));
+
+  const runsDir = request.outDir ? resolve(request.outDir) : join(dirname(configPath), '.trainlens', 'runs');
+  const record = createRunRecord(runsDir);
+  context.onStarted?.(record.id, record.dir);
+  const model = buildModel(config.model, { task }, seed);
+  const unavailable =
+    effectiveSwitches(config.optimization).mixed_precision && backend.name !== 'tensorflow-gpu'
+      ? [`mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`]
+      : [];
+  const runJson = {
+    id: record.id,
+    configPath,
+    config,
+    resolved: {
+      backend: backend.name,
+      backendVersion: backend.version,
+      skippedBackends: backend.skipped,
+      optimization: effectiveSwitches(config.optimization),
+      unavailableOptimizations: unavailable,
+      totalSteps,
+      parameters: model.countParams(),
+    },
+    environment: { ...context.environment, tfjs: tf.version, git: gitCommit(configPath) ?? null },
+    startedAt: new Date().toISOString(),
+    status: 'running',
+  };
+  record.writeRunJson(runJson);
+
+  try {
+    const result = await runLoop({
+      config,
+      model,
+      batches,
+      ...(validation ? { validation } : {}),
+      totalSteps,
+      hooks: {
+        ...context.hooks,
+        onMetrics: (row) => {
+          record.appendMetrics(row);
+          context.hooks?.onMetrics?.(row);
+        },
+      },
+    });
+    const summary: RunSummary = {
+      runDir: record.dir,
+      backend: backend.name,
+      status: result.status,
+      steps: result.steps,
+      samplesPerSec: Math.round(result.samplesPerSec * 10) / 10,
+      peakMemoryBytes: result.peakTensorBytes,
+      finalLoss: result.finalLoss,
+    };
+    record.writeRunJson({
+      ...runJson,
+      status: result.status,
+      finishedAt: new Date().toISOString(),
+      summary,
+      ...(result.reason ? { reason: result.reason } : {}),
+    });
+    return summary;
+  } catch (error) {
+    record.writeRunJson({
+      ...runJson,
+      status: 'failed',
+      finishedAt: new Date().toISOString(),
+      reason: (error as Error).message,
+    });
+    throw error;
+  } finally {
+    model.dispose();
+  }
+}
