@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { TRAINLENS_VERSION } from '../engine/version';
 import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';
+import { addRunCommand } from './commands/run';
 import { addValidateCommand, ProblemsFound } from './commands/validate';
 import { CliError, ExitCode, formatCliError, toCliError } from './errors';
 import type { CliIo } from './io';
@@ -35,6 +36,7 @@ export function createProgram(context: CliContext): Command {
         "Run 'trainlens <command> --help' for a command's options.",
     );
   addValidateCommand(program, io);
+  addRunCommand(program, io, context.engineDir);
   addDoctorCommand(program, io, context.engineDir);
   addPendingCommands(program);
   // Subcommands inherit the parent's error handling and output.

@@ -8,6 +8,8 @@ import {
   StartRunRequest,
 } from '../protocol/engine';
 import { probeEnvironment } from './environment/probe';
+import { startRun } from './run/runHandler';
+import type { EnvironmentReport } from '../protocol/types';
 import { TRAINLENS_VERSION } from './version';
 
 /** What the engine's request handlers need from the process they run in. */
@@ -24,6 +26,9 @@ export interface EngineServerHost {
  * (`main.ts`) so the handlers can be driven over any message connection.
  */
 export function registerEngineHandlers(connection: MessageConnection, host: EngineServerHost): void {
+  let environment: EnvironmentReport | undefined;
+  const runs = new Map<string, { stop: boolean }>();
+
   connection.onRequest(InitializeRequest.type, async (params) => {
     if (params.protocolVersion !== ENGINE_PROTOCOL_VERSION) {
       throw new ResponseError(
@@ -32,7 +37,7 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
           `${params.protocolVersion}; reinstall TrainLens so the extension and its engine come from the same build.`,
       );
     }
-    const environment = await probeEnvironment({
+    environment = await probeEnvironment({
       engineDir: host.engineDir,
       nativeModulesPaths: params.nativeModulesPath ? [params.nativeModulesPath] : [],
     });
@@ -44,16 +49,17 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
     };
   });
 
-  // Training arrives with the engine capability; until then the engine says so instead of pretending.
-  connection.onRequest(StartRunRequest.type, (params) => {
-    throw new ResponseError(
-      EngineErrorCodes.notAvailable,
-      `Training is not available in TrainLens ${TRAINLENS_VERSION} yet; ${params.configPath} was not run.`,
-    );
+  connection.onRequest(StartRunRequest.type, async (params) => {
+    environment ??= await probeEnvironment({ engineDir: host.engineDir });
+    return startRun(connection, params, { engineDir: host.engineDir, environment, runs });
   });
 
   connection.onRequest(CancelRunRequest.type, (params) => {
-    throw new ResponseError(EngineErrorCodes.unknownRun, `No run with id ${params.runId} is active in this engine.`);
+    const run = runs.get(params.runId);
+    if (!run)
+      throw new ResponseError(EngineErrorCodes.unknownRun, `No run with id ${params.runId} is active in this engine.`);
+    run.stop = true;
+    return { accepted: true };
   });
 
   connection.onRequest(ShutdownRequest.type, () => {

@@ -47,12 +47,12 @@ test('an unknown option exits 2', () => {
 });
 
 test('a subcommand of a later capability says it is not available yet and exits 2', () => {
-  const { code, stdout, stderr } = trainlens('run', 'examples/quickstart.yaml', '--steps', '10');
+  const { code, stdout, stderr } = trainlens('analyze', 'trace.json');
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(
     stderr,
-    /^trainlens: 'trainlens run' is not yet available in TrainLens \d+\.\d+\.\d+; it arrives with the training engine\./,
+    /^trainlens: 'trainlens analyze' is not yet available in TrainLens \d+\.\d+\.\d+; it arrives with the profile analysis\./,
   );
 });
 

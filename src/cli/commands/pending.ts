@@ -17,21 +17,6 @@ interface PendingCommand {
 
 const PENDING: readonly PendingCommand[] = [
   {
-    name: 'run',
-    args: '<config>',
-    summary: 'train the model a config describes and record the run',
-    options: [
-      ['--steps <n>', 'stop after N optimizer steps'],
-      ['--epochs <n>', 'stop after N epochs'],
-      ['--out <dir>', 'folder for the run directory (default .trainlens/runs next to the config)'],
-      ['--backend <name>', 'auto, tensorflow, wasm or cpu'],
-      ['--resume <run>', 'a run directory to continue, or latest'],
-      ['--profile', 'record a trace and analyse it'],
-      ['--json', 'print one JSON document'],
-    ],
-    arrivesWith: 'the training engine',
-  },
-  {
     name: 'profile',
     args: '<config>',
     summary: 'run with profiling on, then analyse the run',

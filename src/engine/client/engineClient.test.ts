@@ -19,15 +19,23 @@ test('handshake returns the engine environment, and shutdown is a clean expected
   assert.deepEqual(exit, { code: 0, signal: null, reason: 'shutdown requested', expected: true });
 });
 
-test('requests the engine cannot serve yet fail with a clear error, not a fake result', async () => {
+test('a run of an unreadable config is refused with the file named; resuming is not available yet', async () => {
   const client = await start();
   try {
     await assert.rejects(
-      client.connection.sendRequest(StartRunRequest.type, { configPath: '/tmp/quickstart.yaml' }),
+      client.connection.sendRequest(StartRunRequest.type, { configPath: '/nonexistent/quickstart.yaml' }),
+      (error: unknown) =>
+        error instanceof ResponseError &&
+        error.code === EngineErrorCodes.invalidConfig &&
+        /cannot read the config/.test(error.message) &&
+        (error.data as { file: string }).file === '/nonexistent/quickstart.yaml',
+    );
+    await assert.rejects(
+      client.connection.sendRequest(StartRunRequest.type, { configPath: '/x.yaml', resume: 'latest' }),
       (error: unknown) =>
         error instanceof ResponseError &&
         error.code === EngineErrorCodes.notAvailable &&
-        /quickstart\.yaml was not run/.test(error.message),
+        /--resume/.test(error.message),
     );
   } finally {
     await client.shutdown();

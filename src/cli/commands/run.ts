@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ResponseError } from 'vscode-jsonrpc';
+import { EngineClient } from '../../engine/client/engineClient';
+import {
+  CancelRunRequest,
+  EngineErrorCodes,
+  MetricsNotification,
+  ProgressNotification,
+  RunFailedNotification,
+  RunFinishedNotification,
+  StartRunRequest,
+} from '../../protocol/engine';
+import type { RunSummary } from '../../protocol/types';
+import { CliError, ExitCode } from '../errors';
+import type { CliIo } from '../io';
+import { createProgress, type Progress } from '../progress';
+import { ProblemsFound } from './validate';
+
+interface RunOptions {
+  readonly steps?: string;
+  readonly epochs?: string;
+  readonly out?: string;
+  readonly backend?: string;
+  readonly resume?: string;
+  readonly profile?: boolean;
+  readonly json?: boolean;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`${flag} must be a positive integer, not "${value}".`, ExitCode.usage);
+  return n;
+}
+
+/** `trainlens run <config>`: trains through the engine process, exactly as the editor does. */
+export function addRunCommand(program: Command, io: CliIo, engineDir: string): void {
+  program
+    .command('run')
+    .argument('<config>', 'training config YAML')
+    .summary('train the model a config describes and record the run')
+    .description(
+      'Train the model a config describes in the TrainLens engine process and write a run directory\n(run.json, metrics.jsonl) under .trainlens/runs next to the config, or --out.',
+    )
+    .option('--steps <n>', 'stop after N optimizer steps')
+    .option('--epochs <n>', 'stop after N epochs')
+    .option('--out <dir>', 'folder for the run directory (default .trainlens/runs next to the config)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--resume <run>', 'a run directory to continue, or latest')
+    .option('--profile', 'record a trace and analyse it')
+    .option('--json', 'print one JSON document')
+    .action(async (config: string, options: RunOptions) => {
+      const steps = positiveInt(options.steps, '--steps');
+      const epochs = positiveInt(options.epochs, '--epochs');
+      if (options.backend && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(options.backend)) {
+        throw new CliError(
+          `unknown --backend "${options.backend}".`,
+          ExitCode.usage,
+          'Use auto, tensorflow, wasm or cpu.',
+        );
+      }
+      const client = await EngineClient.start({
+        enginePath: join(engineDir, 'engine.js'),
+        clientName: 'trainlens-cli',
+      });
+      let progress: Progress | undefined;
+      let lastLoss: number | undefined;
+      try {
+        const outcome = new Promise<RunSummary>((resolve, reject) => {
+          client.connection.onNotification(RunFinishedNotification.type, (p) => resolve(p.summary));
+          client.connection.onNotification(RunFailedNotification.type, (p) =>
+            reject(
+              new CliError(
+                `the run failed: ${p.message}`,
+                ExitCode.problems,
+                undefined,
+                p.file ? { file: p.file } : undefined,
+              ),
+            ),
+          );
+          client.onExit((exit) =>
+            reject(new CliError(`the engine stopped during the run: ${exit.reason}.`, ExitCode.problems)),
+          );
+        });
+        // Rejections before the run starts (the engine is shut down after a refused request) are handled below.
+        outcome.catch(() => undefined);
+        client.connection.onNotification(MetricsNotification.type, (p) => {
+          if (p.values['loss'] !== undefined) lastLoss = p.values['loss'];
+        });
+        client.connection.onNotification(ProgressNotification.type, (p) => {
+          progress ??= createProgress(io, p.totalSteps, 'train');
+          const loss = lastLoss !== undefined ? ` loss ${lastLoss.toFixed(4)}` : '';
+          progress.update(p.step, `epoch ${p.epoch + 1}${loss}, ${Math.round(p.samplesPerSec)} samples/s`);
+        });
+        let started: StartRunRequest.Result;
+        try {
+          started = await client.connection.sendRequest(StartRunRequest.type, {
+            configPath: config,
+            ...(options.out ? { outDir: options.out } : {}),
+            ...(steps ? { steps } : {}),
+            ...(epochs ? { epochs } : {}),
+            ...(options.backend ? { backend: options.backend as 'auto' } : {}),
+            ...(options.resume ? { resume: options.resume } : {}),
+            ...(options.profile ? { profile: true } : {}),
+          });
+        } catch (error) {
+          if (error instanceof ResponseError) {
+            const exit = error.code === EngineErrorCodes.invalidConfig ? ExitCode.problems : ExitCode.usage;
+            throw new CliError(`${error.message}${/[.?]$/.test(error.message) ? '' : '.'}`, exit, undefined, {
+              file: config,
+            });
+          }
+          throw error;
+        }
+        // Ctrl+C stops gracefully; a second one kills the engine.
+        let interrupts = 0;
+        const onSigint = () => {
+          if (++interrupts > 1) client.kill();
+          else
+            void client.connection.sendRequest(CancelRunRequest.type, { runId: started.runId }).catch(() => undefined);
+        };
+        process.on('SIGINT', onSigint);
+        const summary = await outcome.finally(() => process.off('SIGINT', onSigint));
+        progress?.stop();
+        if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        else {
+          io.stdout(
+            `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, ` +
+              `final loss ${summary.finalLoss ?? 'n/a'}, peak tensor memory ${(summary.peakMemoryBytes / 1024 / 1024).toFixed(1)} MiB.\n` +
+              `Run record: ${summary.runDir}\n`,
+          );
+        }
+        if (summary.status === 'failed') throw new ProblemsFound();
+      } finally {
+        progress?.stop();
+        if (!client.exited) await client.shutdown();
+      }
+    });
+}

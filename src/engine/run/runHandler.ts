@@ -1,0 +1,110 @@
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import {
+  EngineErrorCodes,
+  MetricsNotification,
+  ProgressNotification,
+  RunFailedNotification,
+  RunFinishedNotification,
+  type StartRunRequest,
+} from '../../protocol/engine';
+import type { EnvironmentReport } from '../../protocol/types';
+import { TRAINLENS_VERSION } from '../version';
+import { RunInputError, runTraining } from './runTraining';
+
+/** The engine's bookkeeping for {@link startRun}. */
+export interface RunHandlerContext {
+  readonly engineDir: string;
+  readonly environment: EnvironmentReport;
+  /** Active runs by id, with their stop flag (set by run/cancel). */
+  readonly runs: Map<string, { stop: boolean }>;
+}
+
+/** Progress notifications at most this often; every step would flood the channel on fast models. */
+const PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Starts a run and answers once its directory exists; the run then reports through notifications until
+ * `run/finished` or `run/failed`. Problems found before the run starts (an invalid config) reject the request.
+ */
+export function startRun(
+  connection: MessageConnection,
+  params: StartRunRequest.Params,
+  context: RunHandlerContext,
+): Promise<StartRunRequest.Result> {
+  if (params.resume !== undefined || params.profile) {
+    const what = params.resume !== undefined ? 'Resuming a run (--resume)' : 'Profiling (--profile)';
+    return Promise.reject(
+      new ResponseError(
+        EngineErrorCodes.notAvailable,
+        `${what} is not available in TrainLens ${TRAINLENS_VERSION} yet.`,
+      ),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const state = { stop: false };
+    let runId: string | undefined;
+    let lastProgress = 0;
+    runTraining(
+      {
+        configPath: params.configPath,
+        ...(params.outDir ? { outDir: params.outDir } : {}),
+        ...(params.steps ? { steps: params.steps } : {}),
+        ...(params.epochs ? { epochs: params.epochs } : {}),
+        ...(params.backend ? { backend: params.backend } : {}),
+      },
+      {
+        engineDir: context.engineDir,
+        environment: context.environment,
+        onStarted: (id, dir) => {
+          runId = id;
+          context.runs.set(id, state);
+          resolve({ runId: id, runDir: dir });
+        },
+        hooks: {
+          shouldStop: () => state.stop,
+          onProgress: (step, totalSteps, epoch, samplesPerSec) => {
+            const now = Date.now();
+            if (now - lastProgress < PROGRESS_INTERVAL_MS && step < totalSteps) return;
+            lastProgress = now;
+            void connection.sendNotification(ProgressNotification.type, {
+              runId: runId!,
+              step,
+              totalSteps,
+              epoch,
+              samplesPerSec,
+            });
+          },
+          onMetrics: (row) =>
+            void connection.sendNotification(MetricsNotification.type, {
+              runId: runId!,
+              step: row.step,
+              values: row.values,
+            }),
+        },
+      },
+    )
+      .then((summary) => connection.sendNotification(RunFinishedNotification.type, { runId: runId!, summary }))
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (!runId) {
+          const code = error instanceof RunInputError ? EngineErrorCodes.invalidConfig : EngineErrorCodes.notAvailable;
+          reject(
+            new ResponseError(
+              code,
+              message,
+              error instanceof RunInputError ? { file: error.file, path: error.path } : undefined,
+            ),
+          );
+          return;
+        }
+        return connection.sendNotification(RunFailedNotification.type, {
+          runId,
+          message,
+          ...(error instanceof RunInputError ? { file: error.file, ...(error.path ? { path: error.path } : {}) } : {}),
+        });
+      })
+      .finally(() => {
+        if (runId) context.runs.delete(runId);
+      });
+  });
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { RunSummary } from '../../src/protocol/types';
+
+const ROOT = join(__dirname, '..', '..');
+const out = mkdtempSync(join(tmpdir(), 'trainlens-cli-run-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+function trainlens(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'trainlens.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('run --json trains the quickstart in the engine process and prints the contract summary', () => {
+  const { code, stdout, stderr } = trainlens(
+    'run',
+    'examples/quickstart.yaml',
+    '--steps',
+    '60',
+    '--out',
+    out,
+    '--json',
+  );
+  assert.equal(code, 0, stderr);
+  const summary = JSON.parse(stdout) as RunSummary;
+  assert.deepEqual(Object.keys(summary).sort(), [
+    'backend',
+    'finalLoss',
+    'peakMemoryBytes',
+    'runDir',
+    'samplesPerSec',
+    'status',
+    'steps',
+  ]);
+  assert.equal(summary.status, 'completed');
+  assert.equal(summary.steps, 60);
+  assert.equal(summary.backend, 'wasm');
+  assert.ok(summary.samplesPerSec > 0 && summary.peakMemoryBytes > 0 && typeof summary.finalLoss === 'number');
+  const run = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8')) as {
+    status: string;
+    resolved: { skippedBackends: Array<{ name: string; reason: string }> };
+  };
+  assert.equal(run.status, 'completed');
+  // The record says why the faster backends were skipped.
+  assert.match(run.resolved.skippedBackends[0]!.reason, /not installed/);
+  assert.equal(readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3);
+  assert.match(stderr, /train: .*\(60\/60\)/);
+});
+
+test('an invalid config exits 1 naming the file and line:column; nothing is trained', () => {
+  const bad = join(out, 'bad.trainlens.yaml');
+  writeFileSync(
+    bad,
+    readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8').replace('name: adam', 'name: adma'),
+  );
+  const { code, stdout, stderr } = trainlens('run', bad, '--out', out);
+  assert.equal(code, 1);
+  assert.equal(stdout, '');
+  assert.match(
+    stderr,
+    /^trainlens: .*bad\.trainlens\.yaml: 25:11: training\.optimizer\.name must be one of .* Did you mean "adam"\?/,
+  );
+});
+
+test('options of later capabilities and bad values are usage errors (exit 2)', () => {
+  const resume = trainlens('run', 'examples/quickstart.yaml', '--resume', 'latest', '--out', out);
+  assert.equal(resume.code, 2);
+  assert.match(resume.stderr, /Resuming a run \(--resume\) is not available/);
+  const steps = trainlens('run', 'examples/quickstart.yaml', '--steps', 'ten');
+  assert.equal(steps.code, 2);
+  assert.match(steps.stderr, /--steps must be a positive integer, not "ten"/);
+});
