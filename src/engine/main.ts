@@ -28,7 +28,7 @@ function startEngine(): void {
       });
   };
 
-  registerEngineHandlers(connection, {
+  const handlers = registerEngineHandlers(connection, {
     engineDir: __dirname,
     pid: process.pid,
     onShutdown: () => exit(0, 'shutdown requested'),
@@ -38,7 +38,16 @@ function startEngine(): void {
   process.on('unhandledRejection', (error) => exit(1, `unhandled rejection: ${String(error)}`));
   // The host went away (window closed, CLI killed): never linger as an orphan.
   process.on('disconnect', () => exit(0, 'host disconnected'));
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => exit(0, `received ${signal}`));
+  // A signal stops active runs gracefully (each writes an emergency checkpoint), with a deadline.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      const deadline = setTimeout(() => exit(1, `received ${signal}; runs did not stop within 10 s`), 10_000);
+      void handlers.stopRuns().finally(() => {
+        clearTimeout(deadline);
+        exit(0, `received ${signal}`);
+      });
+    });
+  }
 
   connection.listen();
 }

@@ -25,9 +25,15 @@ export interface EngineServerHost {
  * Registers the engine's request handlers on a JSON-RPC connection. Kept apart from the process entry
  * (`main.ts`) so the handlers can be driven over any message connection.
  */
-export function registerEngineHandlers(connection: MessageConnection, host: EngineServerHost): void {
+/** What the process entry can do with the registered handlers. */
+export interface EngineHandlers {
+  /** Asks every active run to stop (each writes its emergency checkpoint) and resolves when all have ended. */
+  stopRuns(): Promise<void>;
+}
+
+export function registerEngineHandlers(connection: MessageConnection, host: EngineServerHost): EngineHandlers {
   let environment: EnvironmentReport | undefined;
-  const runs = new Map<string, { stop: boolean }>();
+  const runs = new Map<string, { stop: boolean; done?: Promise<unknown> }>();
 
   connection.onRequest(InitializeRequest.type, async (params) => {
     if (params.protocolVersion !== ENGINE_PROTOCOL_VERSION) {
@@ -66,4 +72,11 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
     // Reply first, then let the process entry exit once the reply has been flushed.
     setImmediate(host.onShutdown);
   });
+
+  return {
+    async stopRuns() {
+      for (const run of runs.values()) run.stop = true;
+      await Promise.allSettled([...runs.values()].map((run) => run.done ?? Promise.resolve()));
+    },
+  };
 }

@@ -71,9 +71,9 @@ test('an invalid config exits 1 naming the file and line:column; nothing is trai
 });
 
 test('options of later capabilities and bad values are usage errors (exit 2)', () => {
-  const resume = trainlens('run', 'examples/quickstart.yaml', '--resume', 'latest', '--out', out);
-  assert.equal(resume.code, 2);
-  assert.match(resume.stderr, /Resuming a run \(--resume\) is not available/);
+  const profile = trainlens('run', 'examples/quickstart.yaml', '--profile', '--out', out);
+  assert.equal(profile.code, 2);
+  assert.match(profile.stderr, /Profiling \(--profile\) is not available/);
   const steps = trainlens('run', 'examples/quickstart.yaml', '--steps', 'ten');
   assert.equal(steps.code, 2);
   assert.match(steps.stderr, /--steps must be a positive integer, not "ten"/);

@@ -19,7 +19,7 @@ test('handshake returns the engine environment, and shutdown is a clean expected
   assert.deepEqual(exit, { code: 0, signal: null, reason: 'shutdown requested', expected: true });
 });
 
-test('a run of an unreadable config is refused with the file named; resuming is not available yet', async () => {
+test('a run of an unreadable config is refused with the file named; profiling is not available yet', async () => {
   const client = await start();
   try {
     await assert.rejects(

@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InMemoryDataset } from './dataset';
-import { createRandom, shuffleInPlace } from './random';
+import { createRandom, shuffleInPlace, type RandomStream } from './random';
+
+/** A saved position of a {@link BatchIterator}. */
+export interface BatchPosition {
+  readonly order: readonly number[];
+  readonly cursor: number;
+  readonly epoch: number;
+  readonly randomState: number;
+}
 
 /** One batch as tensors; the caller disposes them. */
 export interface Batch {
@@ -16,7 +24,7 @@ export interface Batch {
  */
 export class BatchIterator {
   private readonly order: Uint32Array;
-  private readonly random: () => number;
+  private readonly random: RandomStream;
   private cursor = 0;
   epoch = 0;
   private readonly width: number;
@@ -35,6 +43,21 @@ export class BatchIterator {
     this.random = createRandom(seed);
     this.width = data.features.length / data.size;
     if (shuffle) shuffleInPlace(this.order, this.random);
+  }
+
+  /** Where the iterator stands, for a checkpoint: restoring it continues with exactly the same batches. */
+  position(): BatchPosition {
+    return { order: Array.from(this.order), cursor: this.cursor, epoch: this.epoch, randomState: this.random.state };
+  }
+
+  /** Continues from a saved position. */
+  restore(position: BatchPosition): void {
+    if (position.order.length !== this.order.length)
+      throw new Error('the data changed since the checkpoint (a different number of samples)');
+    this.order.set(position.order);
+    this.cursor = position.cursor;
+    this.epoch = position.epoch;
+    this.random.state = position.randomState;
   }
 
   /** Batches per epoch. */

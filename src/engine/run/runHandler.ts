@@ -16,7 +16,7 @@ export interface RunHandlerContext {
   readonly engineDir: string;
   readonly environment: EnvironmentReport;
   /** Active runs by id, with their stop flag (set by run/cancel). */
-  readonly runs: Map<string, { stop: boolean }>;
+  readonly runs: Map<string, { stop: boolean; done?: Promise<unknown> }>;
 }
 
 /** Progress notifications at most this often; every step would flood the channel on fast models. */
@@ -41,16 +41,17 @@ export function startRun(
     );
   }
   return new Promise((resolve, reject) => {
-    const state = { stop: false };
+    const state: { stop: boolean; done?: Promise<unknown> } = { stop: false };
     let runId: string | undefined;
     let lastProgress = 0;
-    runTraining(
+    state.done = runTraining(
       {
         configPath: params.configPath,
         ...(params.outDir ? { outDir: params.outDir } : {}),
         ...(params.steps ? { steps: params.steps } : {}),
         ...(params.epochs ? { epochs: params.epochs } : {}),
         ...(params.backend ? { backend: params.backend } : {}),
+        ...(params.resume !== undefined ? { resume: params.resume } : {}),
       },
       {
         engineDir: context.engineDir,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl and (later) checkpoints/ and trace.json. */
 export interface RunRecord {
@@ -23,10 +23,32 @@ export function newRunId(now = new Date()): string {
 export function createRunRecord(runsDir: string, id = newRunId()): RunRecord {
   const dir = join(runsDir, id);
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'metrics.jsonl'), '');
+  return openRunRecord(dir);
+}
+
+/**
+ * Reopens an existing run directory to continue it after `step`: metrics rows logged after that step (by a run that
+ * was killed after its last checkpoint) are dropped, so the resumed run's rows follow on exactly.
+ */
+export function reopenRunRecord(dir: string, step: number): RunRecord {
   const metrics = join(dir, 'metrics.jsonl');
-  writeFileSync(metrics, '');
+  const kept = (existsSync(metrics) ? readFileSync(metrics, 'utf8') : '').split('\n').filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      return (JSON.parse(line) as { step: number }).step <= step;
+    } catch {
+      return false; // a line cut short by a kill
+    }
+  });
+  writeFileSync(metrics, kept.map((line) => `${line}\n`).join(''));
+  return openRunRecord(dir);
+}
+
+function openRunRecord(dir: string): RunRecord {
+  const metrics = join(dir, 'metrics.jsonl');
   return {
-    id,
+    id: basename(dir),
     dir,
     writeRunJson(content) {
       const target = join(dir, 'run.json');
@@ -44,4 +66,18 @@ export function createRunRecord(runsDir: string, id = newRunId()): RunRecord {
 export function gitCommit(configPath: string): string | undefined {
   const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(configPath), encoding: 'utf8', timeout: 3000 });
   return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** The newest run directory under `runsDir` that has at least one checkpoint (for `--resume latest`). */
+export function latestResumableRun(runsDir: string, checkpointsDir = 'checkpoints'): string | undefined {
+  if (!existsSync(runsDir)) return undefined;
+  return readdirSync(runsDir)
+    .sort()
+    .reverse()
+    .map((id) => join(runsDir, id))
+    .find(
+      (dir) =>
+        existsSync(join(dir, checkpointsDir)) &&
+        readdirSync(join(dir, checkpointsDir)).some((e) => e.startsWith('step-')),
+    );
 }

@@ -76,3 +76,50 @@ test('an invalid config fails before training with the file and line:column', as
     },
   );
 });
+
+test('resuming from a checkpoint reproduces the uninterrupted run exactly on the cpu backend', async () => {
+  const configPath = join(dir, 'resume.trainlens.yaml');
+  writeFileSync(
+    configPath,
+    quickstart
+      .replace('log_every: 20', 'log_every: 5')
+      .replace('monitoring:\n', 'monitoring:\n  checkpoints:\n    every: 10\n    keep: 2\n'),
+  );
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const losses = (runDir: string) =>
+    readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { step: number; values: { loss: number } });
+  const full = await runTraining(
+    { configPath, steps: 40, backend: 'cpu', outDir: join(dir, 'full') },
+    { engineDir: __dirname, environment },
+  );
+  const first = await runTraining(
+    { configPath, steps: 20, backend: 'cpu', outDir: join(dir, 'parts') },
+    { engineDir: __dirname, environment },
+  );
+  const resumed = await runTraining(
+    { configPath, steps: 40, backend: 'cpu', outDir: join(dir, 'parts'), resume: 'latest' },
+    { engineDir: __dirname, environment },
+  );
+  assert.equal(resumed.runDir, first.runDir);
+  assert.equal(resumed.steps, 40);
+  assert.deepEqual(losses(resumed.runDir), losses(full.runDir));
+  // keep: 2 retains the two newest checkpoints.
+  const { listCheckpoints } = await import('./checkpoint');
+  assert.deepEqual(listCheckpoints(join(resumed.runDir, 'checkpoints')), ['step-00000030', 'step-00000040']);
+});
+
+test('resuming refuses a changed config', async () => {
+  const configPath = join(dir, 'resume.trainlens.yaml');
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('learning_rate: 0.001', 'learning_rate: 0.002'));
+  await assert.rejects(
+    runTraining(
+      { configPath, backend: 'cpu', outDir: join(dir, 'parts'), resume: 'latest' },
+      { engineDir: __dirname, environment },
+    ),
+    /the config changed since/,
+  );
+});

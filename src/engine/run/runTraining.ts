@@ -12,7 +12,8 @@ import { createSyntheticData } from '../data/synthetic';
 import { buildModel } from '../model/build';
 import { runLoop, type LoopHooks } from '../train/loop';
 import { TRAINLENS_VERSION } from '../version';
-import { createRunRecord, gitCommit } from './runStore';
+import { configHash, listCheckpoints, readCheckpoint } from './checkpoint';
+import { createRunRecord, gitCommit, latestResumableRun, reopenRunRecord, type RunRecord } from './runStore';
 
 /** A problem with the user's input, reported with the file and place (never a stack trace). */
 export class RunInputError extends Error {
@@ -32,6 +33,8 @@ export interface RunRequest {
   readonly steps?: number;
   readonly epochs?: number;
   readonly backend?: RequestedBackend;
+  /** A run directory to continue from its newest checkpoint, or `latest`. */
+  readonly resume?: string;
 }
 
 /** Where the engine runs and what it found at start-up. */
@@ -108,7 +111,32 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     request.steps ?? config.training.steps ?? Math.max(1, Math.floor((epochs * batches.stepsPerEpoch) / accumulation));
 
   const runsDir = request.outDir ? resolve(request.outDir) : join(dirname(configPath), '.trainlens', 'runs');
-  const record = createRunRecord(runsDir);
+  const checkpointsDir = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
+  const hash = configHash(config);
+  let record: RunRecord;
+  let resume: ReturnType<typeof readCheckpoint> | undefined;
+  if (request.resume !== undefined) {
+    const runDir = request.resume === 'latest' ? latestResumableRun(runsDir, checkpointsDir) : resolve(request.resume);
+    if (!runDir)
+      throw new RunInputError(
+        `--resume latest: no run under ${runsDir} has a checkpoint to continue from.`,
+        configPath,
+      );
+    const checkpoints = listCheckpoints(join(runDir, checkpointsDir));
+    if (checkpoints.length === 0)
+      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${checkpointsDir}/.`, configPath);
+    resume = readCheckpoint(join(runDir, checkpointsDir, checkpoints.at(-1)!));
+    if (resume.state.configHash !== hash) {
+      for (const t of resume.tensors.values()) t.dispose();
+      throw new RunInputError(
+        `--resume: the config changed since ${runDir} was checkpointed; resuming needs the same config (start a new run instead).`,
+        configPath,
+      );
+    }
+    record = reopenRunRecord(runDir, resume.state.step);
+  } else {
+    record = createRunRecord(runsDir);
+  }
   context.onStarted?.(record.id, record.dir);
   const model = buildModel(config.model, { task }, seed);
   const unavailable =
@@ -129,7 +157,9 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       parameters: model.countParams(),
     },
     environment: { ...context.environment, tfjs: tf.version, git: gitCommit(configPath) ?? null },
+    enginePid: process.pid,
     startedAt: new Date().toISOString(),
+    ...(resume ? { resumedFromStep: resume.state.step } : {}),
     status: 'running',
   };
   record.writeRunJson(runJson);
@@ -141,6 +171,13 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       batches,
       ...(validation ? { validation } : {}),
       totalSteps,
+      checkpoints: {
+        dir: join(record.dir, checkpointsDir),
+        ...(config.monitoring?.checkpoints?.every ? { every: config.monitoring.checkpoints.every } : {}),
+        keep: Math.max(1, config.monitoring?.checkpoints?.keep ?? 3),
+        configHash: hash,
+      },
+      ...(resume ? { resume } : {}),
       hooks: {
         ...context.hooks,
         onMetrics: (row) => {
@@ -176,5 +213,6 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     throw error;
   } finally {
     model.dispose();
+    for (const t of resume?.tensors.values() ?? []) t.dispose();
   }
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
 import type { BatchIterator } from '../data/batches';
+import { writeCheckpoint, type CheckpointState } from '../run/checkpoint';
 import type { InMemoryDataset } from '../data/dataset';
 import { accuracy, lossFor } from './losses';
 import { createOptimizer, learningRateAt } from './optimizer';
@@ -33,8 +34,20 @@ export interface LoopResult {
   readonly reason?: string;
 }
 
+/** Where and how often the loop writes checkpoints. */
+export interface CheckpointPlan {
+  readonly dir: string;
+  /** Regular checkpoints every N steps; undefined writes only the emergency one on stop. */
+  readonly every?: number;
+  readonly keep: number;
+  readonly configHash: string;
+}
+
 /** Everything the loop trains with. */
 export interface LoopInput {
+  readonly checkpoints?: CheckpointPlan;
+  /** A checkpoint to continue from: its state and tensors (model weights `model/N`, optimizer state `opt/N`). */
+  readonly resume?: { readonly state: CheckpointState; readonly tensors: Map<string, tf.Tensor> };
   readonly config: TrainConfig;
   readonly model: tf.LayersModel;
   readonly batches: BatchIterator;
@@ -66,7 +79,50 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
   let sinceBest = 0;
   const started = performance.now();
   let step = 0;
+  let startStep = 0;
   let validation: Record<string, number> | undefined;
+
+  if (input.resume) {
+    const { state, tensors } = input.resume;
+    const modelWeights = model.weights.map((_, i) => tensors.get(`model/${i}`));
+    if (modelWeights.some((t) => !t)) throw new Error('the checkpoint does not match the model (a weight is missing)');
+    model.setWeights(modelWeights as tf.Tensor[]);
+    const optimizerWeights = [...tensors.keys()]
+      .filter((k) => k.startsWith('opt/'))
+      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    if (optimizerWeights.length > 0)
+      await opt.optimizer.setWeights(optimizerWeights.map((k) => ({ name: k, tensor: tensors.get(k)! })));
+    // Adam's bias-correction accumulators: setWeights recomputes them with pow(), which rounds differently from the
+    // step-by-step products of an uninterrupted run; the saved values make the resumed run bit-identical.
+    for (const [name, variable] of Object.entries(adamAccumulators(opt.optimizer))) {
+      const saved = tensors.get(`optx/${name}`);
+      if (saved) variable.assign(saved);
+    }
+    batches.restore(state.batches);
+    step = state.step;
+    startStep = step;
+    finalLoss = state.finalLoss;
+  }
+
+  /** Writes model weights, optimizer state and the data position; atomic (see writeCheckpoint). */
+  const checkpoint = async (): Promise<void> => {
+    const plan = input.checkpoints;
+    if (!plan) return;
+    const optimizerWeights = await opt.optimizer.getWeights();
+    await writeCheckpoint(
+      plan.dir,
+      { step, configHash: plan.configHash, batches: batches.position(), finalLoss },
+      [
+        ...model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() })),
+        ...optimizerWeights.map((w, i) => ({ name: `opt/${i}`, tensor: w.tensor })),
+        ...Object.entries(adamAccumulators(opt.optimizer)).map(([name, variable]) => ({
+          name: `optx/${name}`,
+          tensor: variable,
+        })),
+      ],
+      plan.keep,
+    );
+  };
   const validating = () =>
     Boolean(input.validation && training.validation_every && step % training.validation_every === 0);
 
@@ -75,7 +131,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     return {
       status,
       steps: step,
-      samplesPerSec: seconds > 0 ? (step * batches.batchSize * accumulation) / seconds : 0,
+      samplesPerSec: seconds > 0 ? ((step - startStep) * batches.batchSize * accumulation) / seconds : 0,
       finalLoss,
       peakTensorBytes: peak,
       stepTimesMs: stepTimes,
@@ -84,7 +140,10 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
   };
 
   for (; step < input.totalSteps;) {
-    if (hooks.shouldStop?.()) return finish('stopped');
+    if (hooks.shouldStop?.()) {
+      await checkpoint(); // the emergency checkpoint: a stopped run can be resumed
+      return finish('stopped');
+    }
     const stepStart = performance.now();
     const lr = learningRateAt(step, baseLr, training.schedule);
     opt.setLearningRate(lr);
@@ -180,9 +239,15 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     meanLoss.dispose();
     lastBatch?.xs.dispose();
     lastBatch?.ys.dispose();
+    if (input.checkpoints?.every && step % input.checkpoints.every === 0) await checkpoint();
     stepTimes.push(performance.now() - stepStart);
     const seconds = (performance.now() - started) / 1000;
-    hooks.onProgress?.(step, input.totalSteps, batches.epoch, (step * batches.batchSize * accumulation) / seconds);
+    hooks.onProgress?.(
+      step,
+      input.totalSteps,
+      batches.epoch,
+      ((step - startStep) * batches.batchSize * accumulation) / seconds,
+    );
 
     const es = training.early_stopping;
     if (es && validation && validating()) {
@@ -235,4 +300,10 @@ async function evaluate(
   const values: Record<string, number> = { val_loss: lossTotal / count };
   if (wantsAccuracy) values['val_accuracy'] = accTotal / count;
   return values;
+}
+
+/** The bias-correction accumulators of TF.js's Adam optimizer (not part of getWeights), when present. */
+function adamAccumulators(optimizer: tf.Optimizer): Record<string, tf.Variable> {
+  const internals = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  return internals.accBeta1 && internals.accBeta2 ? { accBeta1: internals.accBeta1, accBeta2: internals.accBeta2 } : {};
 }
