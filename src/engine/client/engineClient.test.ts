@@ -31,11 +31,11 @@ test('a run of an unreadable config is refused with the file named; profiling is
         (error.data as { file: string }).file === '/nonexistent/quickstart.yaml',
     );
     await assert.rejects(
-      client.connection.sendRequest(StartRunRequest.type, { configPath: '/x.yaml', resume: 'latest' }),
+      client.connection.sendRequest(StartRunRequest.type, { configPath: '/x.yaml', profile: true }),
       (error: unknown) =>
         error instanceof ResponseError &&
         error.code === EngineErrorCodes.notAvailable &&
-        /--resume/.test(error.message),
+        /--profile/.test(error.message),
     );
   } finally {
     await client.shutdown();

@@ -43,7 +43,9 @@ export async function writeCheckpoint(
   mkdirSync(dir, { recursive: true });
   const name = `${PREFIX}${String(state.step).padStart(8, '0')}`;
   const temp = join(dir, `${TEMP}${name}-${process.pid}`);
-  rmSync(temp, { recursive: true, force: true });
+  // One writer per run: any other temporary folder is what a killed writer left behind.
+  for (const entry of readdirSync(dir))
+    if (entry.startsWith(TEMP)) rmSync(join(dir, entry), { recursive: true, force: true });
   mkdirSync(temp);
   const layout: Array<CheckpointState['tensors'][number]> = [];
   const chunks: Buffer[] = [];

@@ -31,12 +31,11 @@ export function startRun(
   params: StartRunRequest.Params,
   context: RunHandlerContext,
 ): Promise<StartRunRequest.Result> {
-  if (params.resume !== undefined || params.profile) {
-    const what = params.resume !== undefined ? 'Resuming a run (--resume)' : 'Profiling (--profile)';
+  if (params.profile) {
     return Promise.reject(
       new ResponseError(
         EngineErrorCodes.notAvailable,
-        `${what} is not available in TrainLens ${TRAINLENS_VERSION} yet.`,
+        `Profiling (--profile) is not available in TrainLens ${TRAINLENS_VERSION} yet.`,
       ),
     );
   }
