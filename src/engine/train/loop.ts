@@ -150,7 +150,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     const log = (step + 1) % logEvery === 0 || step + 1 === input.totalSteps;
 
     let lastBatch: { xs: tf.Tensor; ys: tf.Tensor } | undefined;
-    let lossSum: tf.Scalar = tf.scalar(0);
+    let lossSum: tf.Scalar | undefined;
     let grads: tf.NamedTensorMap | undefined;
     for (let micro = 0; micro < accumulation; micro++) {
       const batch = batches.next();
@@ -158,10 +158,14 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
         () => loss(batch.ys, model.apply(batch.xs, { training: true }) as tf.Tensor),
         variables,
       );
-      const nextSum = tf.add<tf.Scalar>(lossSum, value);
-      lossSum.dispose();
-      value.dispose();
-      lossSum = nextSum;
+      // Without accumulation (the common case) no extra kernels run: sums and divisions start at the second micro-batch.
+      if (!lossSum) lossSum = value;
+      else {
+        const nextSum = tf.add<tf.Scalar>(lossSum, value);
+        lossSum.dispose();
+        value.dispose();
+        lossSum = nextSum;
+      }
       if (!grads) grads = g;
       else {
         for (const name of Object.keys(g)) {
@@ -175,23 +179,26 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       lastBatch?.ys.dispose();
       lastBatch = batch;
     }
-    const meanLoss = tf.div<tf.Scalar>(lossSum, accumulation);
-    lossSum.dispose();
-    const applied = tf.tidy(() => {
-      let list = Object.values(grads!).map((g) => tf.div(g, accumulation));
-      if (training.clip_norm) {
-        const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
-        const scale = tf.minimum(
-          tf.scalar(1),
-          tf.div(tf.scalar(training.clip_norm), tf.maximum(norm, tf.scalar(1e-12))),
-        );
-        list = list.map((g) => tf.mul(g, scale));
-      }
-      const named: tf.NamedTensorMap = {};
-      Object.keys(grads!).forEach((name, i) => (named[name] = list[i]!));
-      return named;
-    });
-    for (const g of Object.values(grads!)) g.dispose();
+    const meanLoss = accumulation === 1 ? lossSum! : tf.div<tf.Scalar>(lossSum!, accumulation);
+    if (meanLoss !== lossSum) lossSum!.dispose();
+    const averaged = accumulation === 1 && !training.clip_norm;
+    const applied = averaged
+      ? grads!
+      : tf.tidy(() => {
+          let list = Object.values(grads!).map((g) => (accumulation === 1 ? g : tf.div(g, accumulation)));
+          if (training.clip_norm) {
+            const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+            const scale = tf.minimum(
+              tf.scalar(1),
+              tf.div(tf.scalar(training.clip_norm), tf.maximum(norm, tf.scalar(1e-12))),
+            );
+            list = list.map((g) => tf.mul(g, scale));
+          }
+          const named: tf.NamedTensorMap = {};
+          Object.keys(grads!).forEach((name, i) => (named[name] = list[i]!));
+          return named;
+        });
+    if (!averaged) for (const g of Object.values(grads!)) g.dispose();
 
     let skip = false;
     if (guard === 'skip_step' || (guard === 'stop' && log)) {
