@@ -2,6 +2,7 @@ import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import {
   CancelRunRequest,
   ENGINE_PROTOCOL_VERSION,
+  EnvironmentRequest,
   EngineErrorCodes,
   InitializeRequest,
   ShutdownRequest,
@@ -33,6 +34,8 @@ export interface EngineHandlers {
 
 export function registerEngineHandlers(connection: MessageConnection, host: EngineServerHost): EngineHandlers {
   let environment: EnvironmentReport | undefined;
+  let nativeModulesPaths: string[] = [];
+  const probe = () => probeEnvironment({ engineDir: host.engineDir, nativeModulesPaths });
   const runs = new Map<string, { stop: boolean; done?: Promise<unknown> }>();
 
   connection.onRequest(InitializeRequest.type, async (params) => {
@@ -43,10 +46,8 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
           `${params.protocolVersion}; reinstall TrainLens so the extension and its engine come from the same build.`,
       );
     }
-    environment = await probeEnvironment({
-      engineDir: host.engineDir,
-      nativeModulesPaths: params.nativeModulesPath ? [params.nativeModulesPath] : [],
-    });
+    nativeModulesPaths = params.nativeModulesPath ? [params.nativeModulesPath] : [];
+    environment = await probe();
     return {
       protocolVersion: ENGINE_PROTOCOL_VERSION,
       engineVersion: TRAINLENS_VERSION,
@@ -55,8 +56,10 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
     };
   });
 
+  connection.onRequest(EnvironmentRequest.type, async () => (environment = await probe()));
+
   connection.onRequest(StartRunRequest.type, async (params) => {
-    environment ??= await probeEnvironment({ engineDir: host.engineDir });
+    environment ??= await probe();
     return startRun(connection, params, { engineDir: host.engineDir, environment, runs });
   });
 

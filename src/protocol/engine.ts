@@ -43,6 +43,12 @@ export namespace InitializeRequest {
   export const type = new RequestType<Params, Result, void>(method);
 }
 
+/** Sent by the host to probe the machine again (e.g. the environment panel's Refresh); answered with a fresh report. */
+export namespace EnvironmentRequest {
+  export const method = 'engine/environment' as const;
+  export const type = new RequestType0<EnvironmentReport, void>(method);
+}
+
 /** Sent by the host to start a training (or profiling) run; the engine answers once the run is accepted. */
 export namespace StartRunRequest {
   export const method = 'run/start' as const;

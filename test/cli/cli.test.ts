@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ROOT, trainlens } from '../support/cli';
 import type { EnvironmentReport } from '../../src/protocol/types';
 
 // The built CLI, run the way users run it (`npx trainlens` resolves bin/trainlens.js).
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'trainlens.js');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-
-function trainlens(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('--help lists every subcommand of the contract and exits 0', () => {
   const { code, stdout } = trainlens('--help');

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { ROOT, trainlens } from '../support/cli';
 import type { RunSummary } from '../../src/protocol/types';
 
-const ROOT = join(__dirname, '..', '..');
 const out = mkdtempSync(join(tmpdir(), 'trainlens-cli-run-'));
 after(() => rmSync(out, { recursive: true, force: true }));
-
-function trainlens(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'trainlens.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test('run --json trains the quickstart in the engine process and prints the contract summary', () => {
   const { code, stdout, stderr } = trainlens(

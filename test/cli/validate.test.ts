@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ROOT, trainlens } from '../support/cli';
 
-const ROOT = join(__dirname, '..', '..');
 const BROKEN = join(ROOT, 'test', 'fixtures', 'configs', 'broken');
-
-function trainlens(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'trainlens.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface JsonReport {
   files: Array<{

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
-import { EngineErrorCodes, StartRunRequest } from '../../protocol/engine';
+import { EngineErrorCodes, EnvironmentRequest, StartRunRequest } from '../../protocol/engine';
 import { EngineClient } from './engineClient';
 
 // A real engine child process, run from sources through tsx, spoken to over its IPC channel.
@@ -49,4 +49,18 @@ test('a crash of the engine is reported as unexpected', async () => {
   const exit = await exited;
   assert.equal(exit.expected, false);
   assert.equal(exit.signal, 'SIGKILL');
+});
+
+test('the environment can be probed again on request', async () => {
+  const client = await start();
+  try {
+    const report = await client.connection.sendRequest(EnvironmentRequest.type);
+    assert.equal(report.node.version, process.version);
+    assert.deepEqual(
+      report.backends.map((b) => b.name),
+      client.info.environment.backends.map((b) => b.name),
+    );
+  } finally {
+    await client.shutdown();
+  }
 });

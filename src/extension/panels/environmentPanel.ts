@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { EngineService } from '../engineService';
+import { EnvironmentRequest } from '../../protocol/engine';
 import type { EnvironmentPanelState, HostToWebviewMessage } from '../../protocol/webview';
 import { createNonce, renderWebviewHtml } from './html';
 import { parseWebviewMessage } from './webviewMessages';
@@ -84,17 +85,15 @@ export class EnvironmentPanel implements vscode.Disposable {
       return;
     }
     if (message.type === 'ready') this.ready = true;
-    void this.sendReport();
+    void this.sendReport(message.type === 'environment/refresh');
   }
 
-  private async sendReport(): Promise<void> {
+  private async sendReport(fresh: boolean): Promise<void> {
     try {
       const client = await this.engine.get();
-      await this.post({
-        type: 'environment/update',
-        report: client.info.environment,
-        probedAt: new Date().toISOString(),
-      });
+      // Refresh asks the engine to probe again (a GPU or native package may have appeared since it started).
+      const report = fresh ? await client.connection.sendRequest(EnvironmentRequest.type) : client.info.environment;
+      await this.post({ type: 'environment/update', report, probedAt: new Date().toISOString() });
     } catch (error) {
       await this.post({ type: 'error', message: `The engine did not start: ${(error as Error).message}` });
     }

@@ -1,0 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The repository root. */
+export const ROOT = join(__dirname, '..', '..');
+
+/** Runs the built CLI the way users do (`npx trainlens` resolves bin/trainlens.js) and captures its output. */
+export function trainlens(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'trainlens.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
