@@ -28,7 +28,13 @@ const config: TrainConfig = {
 };
 
 async function timeFit(): Promise<number> {
-  const data = createSyntheticData({ samples: BATCH * STEPS, inputShape: [64], outputs: 10, task: 'classification', seed: 1 });
+  const data = createSyntheticData({
+    samples: BATCH * STEPS,
+    inputShape: [64],
+    outputs: 10,
+    task: 'classification',
+    seed: 1,
+  });
   const model = buildModel(config.model, { task: 'classification' });
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const xs = tf.tensor2d(data.features, [data.size, 64]);
@@ -42,7 +48,13 @@ async function timeFit(): Promise<number> {
 }
 
 async function timeLoop(): Promise<number> {
-  const data = createSyntheticData({ samples: BATCH * STEPS, inputShape: [64], outputs: 10, task: 'classification', seed: 1 });
+  const data = createSyntheticData({
+    samples: BATCH * STEPS,
+    inputShape: [64],
+    outputs: 10,
+    task: 'classification',
+    seed: 1,
+  });
   const model = buildModel(config.model, { task: 'classification' });
   const result = await runLoop({ config, model, batches: new BatchIterator(data, BATCH, true, 1), totalSteps: STEPS });
   model.dispose();
