@@ -68,3 +68,26 @@ test('options of later capabilities and bad values are usage errors (exit 2)', (
   assert.equal(steps.code, 2);
   assert.match(steps.stderr, /--steps must be a positive integer, not "ten"/);
 });
+
+test('the CSV example trains from its file; bad CSV data exits 1 naming the data file and line', () => {
+  const ok = trainlens('run', 'examples/csv-classifier.trainlens.yaml', '--out', out, '--json');
+  assert.equal(ok.code, 0, ok.stderr);
+  const summary = JSON.parse(ok.stdout) as RunSummary;
+  assert.equal(summary.status, 'completed');
+  // Three well-separated blobs: the classifier learns them.
+  assert.ok((summary.finalLoss ?? 1) < 0.3, `final loss ${summary.finalLoss}`);
+
+  const csv = join(out, 'bad.csv');
+  writeFileSync(csv, 'x1,x2,x3,x4,label\n1,2,3,4,0\n1,2,,4,1\n');
+  const config = join(out, 'badcsv.trainlens.yaml');
+  writeFileSync(
+    config,
+    readFileSync(join(ROOT, 'examples', 'csv-classifier.trainlens.yaml'), 'utf8').replace(
+      'path: data/blobs.csv',
+      `path: ${csv}`,
+    ),
+  );
+  const bad = trainlens('run', config, '--out', out);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, `trainlens: ${csv}: line 3: column "x3" holds "", not a number.\n`);
+});

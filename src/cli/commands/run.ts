@@ -108,9 +108,9 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
         } catch (error) {
           if (error instanceof ResponseError) {
             const exit = error.code === EngineErrorCodes.invalidConfig ? ExitCode.problems : ExitCode.usage;
-            throw new CliError(`${error.message}${/[.?]$/.test(error.message) ? '' : '.'}`, exit, undefined, {
-              file: config,
-            });
+            // The engine names the file at fault: the config, or the data file it reads.
+            const file = (error.data as { file?: string } | undefined)?.file ?? config;
+            throw new CliError(`${error.message}${/[.?]$/.test(error.message) ? '' : '.'}`, exit, undefined, { file });
           }
           throw error;
         }

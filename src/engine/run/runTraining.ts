@@ -7,11 +7,10 @@ import { validateConfigText } from '../../config/validate';
 import type { EnvironmentReport, RunSummary } from '../../protocol/types';
 import { selectBackend, type RequestedBackend } from '../backends/select';
 import { BatchIterator } from '../data/batches';
-import { splitValidation } from '../data/dataset';
-import { createSyntheticData } from '../data/synthetic';
+import { loadData, type LoadedData } from '../data/load';
+import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
 import { runLoop, type LoopHooks } from '../train/loop';
-import { TRAINLENS_VERSION } from '../version';
 import { configHash, listCheckpoints, readCheckpoint } from './checkpoint';
 import { createRunRecord, gitCommit, latestResumableRun, reopenRunRecord, type RunRecord } from './runStore';
 
@@ -76,13 +75,6 @@ function loadConfig(configPath: string): TrainConfig {
 export async function runTraining(request: RunRequest, context: RunContext): Promise<RunSummary> {
   const configPath = resolve(request.configPath);
   const config = loadConfig(configPath);
-  if (config.data.source !== 'synthetic') {
-    throw new RunInputError(
-      `data.source: ${config.data.source} is not available in TrainLens ${TRAINLENS_VERSION} yet; use synthetic data.`,
-      configPath,
-      'data.source',
-    );
-  }
   const backend = await selectBackend({
     requested: request.backend ?? config.engine?.backend ?? 'auto',
     environment: context.environment,
@@ -91,14 +83,19 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
   });
   const seed = config.training.seed ?? 42;
   const task = config.data.task ?? 'classification';
-  const data = createSyntheticData({
-    samples: config.data.samples ?? 8192,
-    inputShape: config.model.input_shape ?? [1],
-    outputs: config.model.outputs ?? 1,
-    task,
-    seed: config.data.seed ?? seed,
-  });
-  const { train, validation } = splitValidation(data, config.data.validation_split ?? 0.1);
+  let loaded: LoadedData;
+  try {
+    loaded = await loadData(config, configPath, config.data.seed ?? seed);
+  } catch (error) {
+    if (error instanceof DataError)
+      throw new RunInputError(
+        error.line !== undefined ? `line ${error.line}: ${error.detail}` : error.detail,
+        error.file,
+        'data',
+      );
+    throw error;
+  }
+  const { train, validation } = loaded;
   const batches = new BatchIterator(
     train,
     config.data.batch_size,

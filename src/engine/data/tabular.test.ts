@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { readTabular, standardize } from './tabular';
+
+const dir = mkdtempSync(join(tmpdir(), 'trainlens-tabular-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const spec = (path: string, extra: object = {}) => ({
+  path,
+  format: 'csv' as const,
+  labelColumn: 'label',
+  task: 'classification' as const,
+  outputs: 3,
+  ...extra,
+});
+
+test('reads features and one-hot labels from a CSV, with string classes in sorted order', async () => {
+  const data = await readTabular(spec(file('ok.csv', 'x1,x2,label\n1,2,cat\n3,4,dog\n5,6,cat\n')));
+  assert.equal(data.size, 3);
+  assert.deepEqual(Array.from(data.features), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(data.classes, ['cat', 'dog']);
+  assert.deepEqual(Array.from(data.targets), [1, 0, 0, 0, 1, 0, 1, 0, 0]);
+  standardize(data);
+  assert.deepEqual(
+    Array.from(data.features).map((v) => Math.round(v * 1000) / 1000),
+    [-1.225, -1.225, 0, 0, 1.225, 1.225],
+  );
+});
+
+test('JSON Lines with numeric labels and chosen features', async () => {
+  const data = await readTabular({
+    ...spec(file('ok.jsonl', '{"a":1,"b":9,"y":2}\n\n{"a":2,"b":8,"y":0}\n')),
+    format: 'jsonl',
+    labelColumn: 'y',
+    featureColumns: ['a'],
+  });
+  assert.deepEqual(Array.from(data.features), [1, 2]);
+  assert.deepEqual(Array.from(data.targets), [0, 0, 1, 1, 0, 0]);
+});
+
+test('bad data is reported with the file and line', async () => {
+  const cases: Array<[string, string, RegExp, object?]> = [
+    ['ragged.csv', 'x1,x2,label\n1,2,a\n3,b\n', /ragged\.csv:3: this row has a different number of cells/],
+    ['text.csv', 'x1,x2,label\n1,2,a\n3,oops,b\n', /text\.csv:3: column "x2" holds "oops", not a number/],
+    [
+      'nolabel.csv',
+      'x1,x2,lable\n1,2,a\n',
+      /nolabel\.csv:2: data\.label_column "label" is not a column .* Did you mean "lable"\?/,
+    ],
+    [
+      'classes.csv',
+      'x,label\n1,0\n2,5\n',
+      /classes\.csv: the labels have 6 classes but model\.outputs is 3; set model\.outputs: 6/,
+    ],
+    ['bad.jsonl', '{"x":1,"label":0}\n{"x":2,\n', /bad\.jsonl:2: not a JSON object/, { format: 'jsonl' }],
+  ];
+  for (const [name, text, pattern, extra] of cases) {
+    await assert.rejects(readTabular(spec(file(name, text), extra)), pattern, name);
+  }
+  await assert.rejects(readTabular(spec(join(dir, 'missing.csv'))), /missing\.csv: the data file does not exist/);
+});
