@@ -31,7 +31,8 @@ export class BatchIterator {
 
   constructor(
     private readonly data: InMemoryDataset,
-    readonly batchSize: number,
+    /** Samples per batch; the memory manager may lower it during a run. */
+    public batchSize: number,
     private readonly shuffle: boolean,
     seed: number,
   ) {

@@ -10,6 +10,9 @@ export interface CheckpointState {
   readonly configHash: string;
   readonly batches: BatchPosition;
   readonly finalLoss: number | null;
+  /** Batch and accumulation in force (the memory manager may have changed them). */
+  readonly batchSize?: number;
+  readonly accumulation?: number;
   readonly createdAt: string;
   /** Names, shapes and byte offsets of the tensors in weights.bin, in order. */
   readonly tensors: ReadonlyArray<{

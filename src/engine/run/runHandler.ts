@@ -1,6 +1,8 @@
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import {
   EngineErrorCodes,
+  LogNotification,
+  MemorySampleNotification,
   MetricsNotification,
   ProgressNotification,
   RunFailedNotification,
@@ -55,6 +57,20 @@ export function startRun(
       {
         engineDir: context.engineDir,
         environment: context.environment,
+        onMemorySample: (sample) =>
+          void connection.sendNotification(MemorySampleNotification.type, {
+            runId: runId!,
+            tMs: sample.tMs,
+            tensors: sample.tensors,
+            tensorBytes: sample.tensorBytes,
+            rssBytes: sample.rssBytes,
+            heapUsedBytes: sample.heapUsedBytes,
+          }),
+        onMemoryEvent: (event) =>
+          void connection.sendNotification(LogNotification.type, {
+            level: event.kind === 'action' ? 'info' : 'warn',
+            message: `memory: ${event.message}`,
+          }),
         onStarted: (id, dir) => {
           runId = id;
           context.runs.set(id, state);

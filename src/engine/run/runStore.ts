@@ -9,6 +9,7 @@ export interface RunRecord {
   /** Rewrites run.json atomically (temp file + rename), so a crash never leaves half a file. */
   writeRunJson(content: unknown): void;
   appendMetrics(row: unknown): void;
+  appendMemory(row: unknown): void;
 }
 
 /** A sortable, unique run id: UTC date and time plus 4 random hex digits. */
@@ -47,6 +48,7 @@ export function reopenRunRecord(dir: string, step: number): RunRecord {
 
 function openRunRecord(dir: string): RunRecord {
   const metrics = join(dir, 'metrics.jsonl');
+  const memory = join(dir, 'memory.jsonl');
   return {
     id: basename(dir),
     dir,
@@ -58,6 +60,9 @@ function openRunRecord(dir: string): RunRecord {
     },
     appendMetrics(row) {
       appendFileSync(metrics, `${JSON.stringify(row)}\n`);
+    },
+    appendMemory(row) {
+      appendFileSync(memory, `${JSON.stringify(row)}\n`);
     },
   };
 }

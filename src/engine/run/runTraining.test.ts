@@ -123,3 +123,41 @@ test('resuming refuses a changed config', async () => {
     /the config changed since/,
   );
 });
+
+test('memory is sampled into memory.jsonl; a tight memory limit with reduce_batch halves the batch and keeps the effective batch', async () => {
+  const configPath = join(dir, 'memory.trainlens.yaml');
+  const rssMb = Math.ceil(process.memoryUsage().rss / 1024 / 1024);
+  writeFileSync(
+    configPath,
+    quickstart
+      .replace('log_every: 20', 'log_every: 5\n  memory_interval_ms: 50')
+      .replace('level: basic', `level: custom\n  memory:\n    warn_at: 0.5\n    act_at: 0.6\n    action: reduce_batch`)
+      .replace('backend: auto', `backend: cpu\n  memory_limit_mb: ${rssMb}`),
+  );
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const memoryEvents: string[] = [];
+  const summary = await runTraining(
+    { configPath, steps: 30, outDir: join(dir, 'mem') },
+    { engineDir: __dirname, environment, onMemoryEvent: (e) => memoryEvents.push(`${e.kind}: ${e.message}`) },
+  );
+  assert.equal(summary.status, 'completed');
+  const samples = readFileSync(join(summary.runDir, 'memory.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { tensors: number; rssBytes: number });
+  assert.ok(samples.length >= 1 && samples[0]!.rssBytes > 0);
+  assert.ok(
+    memoryEvents.some((e) => /^act: memory at/.test(e)),
+    memoryEvents.join('\n'),
+  );
+  assert.ok(
+    memoryEvents.some((e) =>
+      /^action: .*reduce_batch: batch 32 → 16, gradient accumulation 1 → 2 \(effective batch kept\)/.test(e),
+    ),
+    memoryEvents.join('\n'),
+  );
+  const run = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8')) as { events: Array<{ kind: string }> };
+  assert.ok(run.events.some((e) => e.kind === 'action'));
+  // No leak is reported by the loop itself.
+  assert.ok(!memoryEvents.some((e) => e.startsWith('tensor-leak')), memoryEvents.join('\n'));
+});

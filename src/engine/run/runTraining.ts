@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
@@ -11,6 +12,7 @@ import { loadData, type LoadedData } from '../data/load';
 import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
 import { runLoop, type LoopHooks } from '../train/loop';
+import { MemoryMonitor, type MemoryEvent, type MemorySample } from '../train/memoryMonitor';
 import { configHash, listCheckpoints, readCheckpoint } from './checkpoint';
 import { createRunRecord, gitCommit, latestResumableRun, reopenRunRecord, type RunRecord } from './runStore';
 
@@ -41,6 +43,9 @@ export interface RunContext {
   readonly engineDir: string;
   readonly environment: EnvironmentReport;
   readonly hooks?: LoopHooks;
+  /** Memory samples and memory events (thresholds, leaks, actions) as they happen. */
+  readonly onMemorySample?: (sample: MemorySample) => void;
+  readonly onMemoryEvent?: (event: MemoryEvent | { kind: 'action'; step?: number; message: string }) => void;
   /** Called once the run directory exists. */
   readonly onStarted?: (runId: string, runDir: string) => void;
 }
@@ -161,8 +166,29 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
   };
   record.writeRunJson(runJson);
 
+  const switches = effectiveSwitches(config.optimization);
+  const events: Array<{ kind: string; step?: number; message: string }> = [];
+  const memory = new MemoryMonitor({
+    intervalMs: config.monitoring?.memory_interval_ms ?? 500,
+    limitBytes: config.engine?.memory_limit_mb !== undefined ? config.engine.memory_limit_mb * 1024 * 1024 : totalmem(),
+    warnAt: switches.memory?.warn_at ?? 0.9,
+    actAt: switches.memory?.act_at ?? 0.95,
+    onSample: (sample) => {
+      record.appendMemory(sample);
+      context.onMemorySample?.(sample);
+    },
+    onEvent: (event) => {
+      events.push(event);
+      context.onMemoryEvent?.(event);
+    },
+  });
   try {
     const result = await runLoop({
+      memory,
+      onMemoryAction: (message) => {
+        events.push({ kind: 'action', message });
+        context.onMemoryEvent?.({ kind: 'action', message });
+      },
       config,
       model,
       batches,
@@ -194,6 +220,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     };
     record.writeRunJson({
       ...runJson,
+      events,
       status: result.status,
       finishedAt: new Date().toISOString(),
       summary,

@@ -5,6 +5,7 @@ import type { BatchIterator } from '../data/batches';
 import { writeCheckpoint, type CheckpointState } from '../run/checkpoint';
 import type { InMemoryDataset } from '../data/dataset';
 import { accuracy, lossFor } from './losses';
+import type { MemoryMonitor } from './memoryMonitor';
 import { createOptimizer, learningRateAt } from './optimizer';
 
 /** One row of metrics.jsonl. */
@@ -45,6 +46,10 @@ export interface CheckpointPlan {
 
 /** Everything the loop trains with. */
 export interface LoopInput {
+  /** Samples memory at step boundaries and finds leaks; its `act` signal triggers `optimization.memory.action`. */
+  readonly memory?: MemoryMonitor;
+  /** Told when the memory action changed the batch (reduce_batch). */
+  readonly onMemoryAction?: (message: string) => void;
   readonly checkpoints?: CheckpointPlan;
   /** A checkpoint to continue from: its state and tensors (model weights `model/N`, optimizer state `opt/N`). */
   readonly resume?: { readonly state: CheckpointState; readonly tensors: Map<string, tf.Tensor> };
@@ -66,7 +71,8 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
   const training = config.training;
   const loss = lossFor(training.loss);
   const opt = createOptimizer(training.optimizer);
-  const accumulation = training.gradient_accumulation ?? 1;
+  let accumulation = training.gradient_accumulation ?? 1;
+  const memoryAction = effectiveSwitches(config.optimization).memory?.action ?? 'warn';
   const logEvery = config.monitoring?.log_every ?? 20;
   const guard = effectiveSwitches(config.optimization).nan_guard ?? 'stop';
   const baseLr = training.optimizer.learning_rate ?? 0.001;
@@ -99,6 +105,8 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       if (saved) variable.assign(saved);
     }
     batches.restore(state.batches);
+    if (state.batchSize) batches.batchSize = state.batchSize;
+    if (state.accumulation) accumulation = state.accumulation;
     step = state.step;
     startStep = step;
     finalLoss = state.finalLoss;
@@ -111,7 +119,14 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     const optimizerWeights = await opt.optimizer.getWeights();
     await writeCheckpoint(
       plan.dir,
-      { step, configHash: plan.configHash, batches: batches.position(), finalLoss },
+      {
+        step,
+        configHash: plan.configHash,
+        batches: batches.position(),
+        finalLoss,
+        batchSize: batches.batchSize,
+        accumulation,
+      },
       [
         ...model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() })),
         ...optimizerWeights.map((w, i) => ({ name: `opt/${i}`, tensor: w.tensor })),
@@ -154,6 +169,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     let grads: tf.NamedTensorMap | undefined;
     for (let micro = 0; micro < accumulation; micro++) {
       const batch = batches.next();
+      if (micro === 0) input.memory?.mark('data');
       const { value, grads: g } = tf.variableGrads(
         () => loss(batch.ys, model.apply(batch.xs, { training: true }) as tf.Tensor),
         variables,
@@ -179,6 +195,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       lastBatch?.ys.dispose();
       lastBatch = batch;
     }
+    input.memory?.mark('forward_backward');
     const meanLoss = accumulation === 1 ? lossSum! : tf.div<tf.Scalar>(lossSum!, accumulation);
     if (meanLoss !== lossSum) lossSum!.dispose();
     const averaged = accumulation === 1 && !training.clip_norm;
@@ -222,6 +239,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       if (opt.weightDecay > 0) tf.tidy(() => variables.forEach((v) => v.assign(tf.mul(v, 1 - lr * opt.weightDecay))));
     }
     for (const g of Object.values(applied)) g.dispose();
+    input.memory?.mark('optimizer');
     peak = Math.max(peak, tf.memory().numBytes);
     step++;
 
@@ -247,6 +265,15 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     lastBatch?.xs.dispose();
     lastBatch?.ys.dispose();
     if (input.checkpoints?.every && step % input.checkpoints.every === 0) await checkpoint();
+    if (input.memory?.endStep(step) && memoryAction === 'reduce_batch' && batches.batchSize >= 2) {
+      // Halve the micro-batch and double accumulation: the effective batch (and so the optimization) is unchanged.
+      const before = batches.batchSize;
+      batches.batchSize = Math.floor(before / 2);
+      accumulation *= 2;
+      input.onMemoryAction?.(
+        `optimization.memory.action reduce_batch: batch ${before} → ${batches.batchSize}, gradient accumulation ${accumulation / 2} → ${accumulation} (effective batch kept)`,
+      );
+    }
     stepTimes.push(performance.now() - stepStart);
     const seconds = (performance.now() - started) / 1000;
     hooks.onProgress?.(
