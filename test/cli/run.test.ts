@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -89,5 +89,12 @@ test('the CSV example trains from its file; bad CSV data exits 1 naming the data
   );
   const bad = trainlens('run', config, '--out', out);
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr, `trainlens: ${csv}: line 3: column "x3" holds "", not a number.\n`);
+  assert.equal(bad.stderr, `trainlens: ${csv}: the run failed: line 3: column "x3" holds "", not a number.\n`);
+  // The failed run leaves a record that says why.
+  const failed = readdirSync(out)
+    .map((id) => join(out, id, 'run.json'))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as { status: string; reason?: string })
+    .find((run) => run.status === 'failed');
+  assert.match(failed?.reason ?? '', /line 3: column "x3" holds "", not a number/);
 });

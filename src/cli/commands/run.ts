@@ -73,7 +73,7 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
           client.connection.onNotification(RunFailedNotification.type, (p) =>
             reject(
               new CliError(
-                `the run failed: ${p.message}`,
+                `the run failed: ${p.message}${/[.?!]$/.test(p.message) ? '' : '.'}`,
                 ExitCode.problems,
                 undefined,
                 p.file ? { file: p.file } : undefined,

@@ -83,6 +83,11 @@ export function listCheckpoints(dir: string): string[] {
     .sort();
 }
 
+/** Reads only a checkpoint's state (no tensors: usable before a TF.js backend is selected). */
+export function readCheckpointState(path: string): CheckpointState {
+  return JSON.parse(readFileSync(join(path, 'state.json'), 'utf8')) as CheckpointState;
+}
+
 /** Reads a checkpoint folder back: its state and its tensors (float32 or int32, as written) by name. */
 export function readCheckpoint(path: string): { state: CheckpointState; tensors: Map<string, tf.Tensor> } {
   const state = JSON.parse(readFileSync(join(path, 'state.json'), 'utf8')) as CheckpointState;

@@ -13,7 +13,7 @@ import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
 import { runLoop, type LoopHooks } from '../train/loop';
 import { MemoryMonitor, type MemoryEvent, type MemorySample } from '../train/memoryMonitor';
-import { configHash, listCheckpoints, readCheckpoint } from './checkpoint';
+import { configHash, listCheckpoints, readCheckpoint, readCheckpointState } from './checkpoint';
 import { createRunRecord, gitCommit, latestResumableRun, reopenRunRecord, type RunRecord } from './runStore';
 
 /** A problem with the user's input, reported with the file and place (never a stack trace). */
@@ -80,71 +80,33 @@ function loadConfig(configPath: string): TrainConfig {
 export async function runTraining(request: RunRequest, context: RunContext): Promise<RunSummary> {
   const configPath = resolve(request.configPath);
   const config = loadConfig(configPath);
-  const backend = await selectBackend({
-    requested: request.backend ?? config.engine?.backend ?? 'auto',
-    environment: context.environment,
-    engineDir: context.engineDir,
-    ...(config.engine?.threads !== undefined ? { threads: config.engine.threads } : {}),
-  });
-  const seed = config.training.seed ?? 42;
-  const task = config.data.task ?? 'classification';
-  let loaded: LoadedData;
+  const { record, resumeFrom } = openRecord(request, config, configPath);
+  context.onStarted?.(record.id, record.dir);
+  const startedAt = new Date().toISOString();
+  record.writeRunJson({ id: record.id, configPath, config, enginePid: process.pid, startedAt, status: 'starting' });
+
+  // From here on a failure (data, backend, model) leaves a run record that says why.
+  let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
-    loaded = await loadData(config, configPath, config.data.seed ?? seed);
+    prepared = await prepare(request, config, configPath, context);
   } catch (error) {
-    if (error instanceof DataError)
-      throw new RunInputError(
-        error.line !== undefined ? `line ${error.line}: ${error.detail}` : error.detail,
-        error.file,
-        'data',
-      );
+    record.writeRunJson({
+      id: record.id,
+      configPath,
+      config,
+      enginePid: process.pid,
+      startedAt,
+      status: 'failed',
+      finishedAt: new Date().toISOString(),
+      reason: (error as Error).message,
+    });
     throw error;
   }
-  const { train, validation } = loaded;
-  const batches = new BatchIterator(
-    train,
-    config.data.batch_size,
-    config.data.shuffle ?? true,
-    config.data.seed ?? seed,
-  );
-  const accumulation = config.training.gradient_accumulation ?? 1;
-  const epochs = request.epochs ?? config.training.epochs ?? 1;
-  const totalSteps =
-    request.steps ?? config.training.steps ?? Math.max(1, Math.floor((epochs * batches.stepsPerEpoch) / accumulation));
-
-  const runsDir = request.outDir ? resolve(request.outDir) : join(dirname(configPath), '.trainlens', 'runs');
-  const checkpointsDir = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
+  const { backend, validation, batches, totalSteps, model, unavailable } = prepared;
+  // Checkpoint tensors are created only now that the backend is ready.
+  const resume = resumeFrom ? readCheckpoint(resumeFrom) : undefined;
   const hash = configHash(config);
-  let record: RunRecord;
-  let resume: ReturnType<typeof readCheckpoint> | undefined;
-  if (request.resume !== undefined) {
-    const runDir = request.resume === 'latest' ? latestResumableRun(runsDir, checkpointsDir) : resolve(request.resume);
-    if (!runDir)
-      throw new RunInputError(
-        `--resume latest: no run under ${runsDir} has a checkpoint to continue from.`,
-        configPath,
-      );
-    const checkpoints = listCheckpoints(join(runDir, checkpointsDir));
-    if (checkpoints.length === 0)
-      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${checkpointsDir}/.`, configPath);
-    resume = readCheckpoint(join(runDir, checkpointsDir, checkpoints.at(-1)!));
-    if (resume.state.configHash !== hash) {
-      for (const t of resume.tensors.values()) t.dispose();
-      throw new RunInputError(
-        `--resume: the config changed since ${runDir} was checkpointed; resuming needs the same config (start a new run instead).`,
-        configPath,
-      );
-    }
-    record = reopenRunRecord(runDir, resume.state.step);
-  } else {
-    record = createRunRecord(runsDir);
-  }
-  context.onStarted?.(record.id, record.dir);
-  const model = buildModel(config.model, { task }, seed);
-  const unavailable =
-    effectiveSwitches(config.optimization).mixed_precision && backend.name !== 'tensorflow-gpu'
-      ? [`mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`]
-      : [];
+  const checkpointsDir = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
   const runJson = {
     id: record.id,
     configPath,
@@ -160,7 +122,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     },
     environment: { ...context.environment, tfjs: tf.version, git: gitCommit(configPath) ?? null },
     enginePid: process.pid,
-    startedAt: new Date().toISOString(),
+    startedAt,
     ...(resume ? { resumedFromStep: resume.state.step } : {}),
     status: 'running',
   };
@@ -239,4 +201,78 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     model.dispose();
     for (const t of resume?.tensors.values() ?? []) t.dispose();
   }
+}
+
+/** Opens the run record: a new run directory, or the one `--resume` continues (with its newest checkpoint). */
+function openRecord(
+  request: RunRequest,
+  config: TrainConfig,
+  configPath: string,
+): { record: RunRecord; resumeFrom?: string } {
+  const hash = configHash(config);
+  const runsDir = request.outDir ? resolve(request.outDir) : join(dirname(configPath), '.trainlens', 'runs');
+  const checkpointsDir = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
+  if (request.resume !== undefined) {
+    const runDir = request.resume === 'latest' ? latestResumableRun(runsDir, checkpointsDir) : resolve(request.resume);
+    if (!runDir)
+      throw new RunInputError(
+        `--resume latest: no run under ${runsDir} has a checkpoint to continue from.`,
+        configPath,
+      );
+    const checkpoints = listCheckpoints(join(runDir, checkpointsDir));
+    if (checkpoints.length === 0)
+      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${checkpointsDir}/.`, configPath);
+    const checkpoint = join(runDir, checkpointsDir, checkpoints.at(-1)!);
+    const state = readCheckpointState(checkpoint);
+    if (state.configHash !== hash) {
+      throw new RunInputError(
+        `--resume: the config changed since ${runDir} was checkpointed; resuming needs the same config (start a new run instead).`,
+        configPath,
+      );
+    }
+    return { record: reopenRunRecord(runDir, state.step), resumeFrom: checkpoint };
+  }
+  return { record: createRunRecord(runsDir) };
+}
+
+/** Selects the backend, loads the data and builds the model. */
+async function prepare(request: RunRequest, config: TrainConfig, configPath: string, context: RunContext) {
+  const backend = await selectBackend({
+    requested: request.backend ?? config.engine?.backend ?? 'auto',
+    environment: context.environment,
+    engineDir: context.engineDir,
+    ...(config.engine?.threads !== undefined ? { threads: config.engine.threads } : {}),
+  });
+  const seed = config.training.seed ?? 42;
+  const task = config.data.task ?? 'classification';
+  let loaded: LoadedData;
+  try {
+    loaded = await loadData(config, configPath, config.data.seed ?? seed);
+  } catch (error) {
+    if (error instanceof DataError)
+      throw new RunInputError(
+        error.line !== undefined ? `line ${error.line}: ${error.detail}` : error.detail,
+        error.file,
+        'data',
+      );
+    throw error;
+  }
+  const { train, validation } = loaded;
+  const batches = new BatchIterator(
+    train,
+    config.data.batch_size,
+    config.data.shuffle ?? true,
+    config.data.seed ?? seed,
+  );
+  const accumulation = config.training.gradient_accumulation ?? 1;
+  const epochs = request.epochs ?? config.training.epochs ?? 1;
+  const totalSteps =
+    request.steps ?? config.training.steps ?? Math.max(1, Math.floor((epochs * batches.stepsPerEpoch) / accumulation));
+
+  const model = buildModel(config.model, { task }, seed);
+  const unavailable =
+    effectiveSwitches(config.optimization).mixed_precision && backend.name !== 'tensorflow-gpu'
+      ? [`mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`]
+      : [];
+  return { backend, validation, batches, totalSteps, model, unavailable };
 }
