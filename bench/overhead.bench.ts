@@ -1,0 +1,81 @@
+/**
+ * Benchmark: the cost of measuring. The same loop (quickstart MLP, batch 128, 300 steps, wasm) with and without the
+ * memory monitor sampling every step (the most it can sample; runs use 500 ms), alternated in one process.
+ * Prints the overhead in % of step time.   npm run bench:overhead
+ */
+import { join } from 'node:path';
+import type { TrainConfig } from '../src/config/types';
+import { selectBackend } from '../src/engine/backends/select';
+import { BatchIterator } from '../src/engine/data/batches';
+import { createSyntheticData } from '../src/engine/data/synthetic';
+import { probeEnvironment } from '../src/engine/environment/probe';
+import { buildModel } from '../src/engine/model/build';
+import { runLoop } from '../src/engine/train/loop';
+import { MemoryMonitor } from '../src/engine/train/memoryMonitor';
+
+const BATCH = 128;
+const STEPS = 300;
+const config: TrainConfig = {
+  version: 1,
+  model: { preset: 'mlp', input_shape: [64], hidden: [256, 256], outputs: 10 },
+  data: { source: 'synthetic', batch_size: BATCH, samples: BATCH * STEPS },
+  training: { optimizer: { name: 'adam' }, loss: 'categorical_crossentropy', steps: STEPS },
+  optimization: { level: 'custom', nan_guard: 'off' },
+  monitoring: { log_every: 50 },
+};
+
+async function measure(withMonitor: boolean): Promise<number> {
+  const data = createSyntheticData({
+    samples: BATCH * STEPS,
+    inputShape: [64],
+    outputs: 10,
+    task: 'classification',
+    seed: 1,
+  });
+  const model = buildModel(config.model, { task: 'classification' });
+  const memory = withMonitor
+    ? new MemoryMonitor({
+        intervalMs: 0,
+        limitBytes: 64 * 1024 ** 3,
+        warnAt: 0.9,
+        actAt: 0.95,
+        onSample: () => undefined,
+      })
+    : undefined;
+  const result = await runLoop({
+    config,
+    model,
+    batches: new BatchIterator(data, BATCH, true, 1),
+    totalSteps: STEPS,
+    ...(memory ? { memory } : {}),
+  });
+  model.dispose();
+  const sorted = [...result.stepTimesMs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!; // median step time
+}
+
+async function main(): Promise<void> {
+  const environment = await probeEnvironment({ engineDir: join(__dirname, '..', 'dist') });
+  const backend = await selectBackend({ requested: 'wasm', environment, engineDir: join(__dirname, '..', 'dist') });
+  await measure(false);
+  await measure(true);
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    off.push(await measure(false));
+    on.push(await measure(true));
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const overhead = (median(on) / median(off) - 1) * 100;
+  process.stdout.write(
+    `backend ${backend.name}, MLP 64-256-256-10, batch ${BATCH}; median step time, median of 5 alternated runs\n` +
+      `without memory monitor: ${median(off).toFixed(3)} ms (${off.map((v) => v.toFixed(3)).join(', ')})\n` +
+      `with monitor sampling every step: ${median(on).toFixed(3)} ms (${on.map((v) => v.toFixed(3)).join(', ')})\n` +
+      `overhead: ${overhead.toFixed(2)}% of step time (target ≤ 2%)\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
