@@ -161,3 +161,33 @@ test('memory is sampled into memory.jsonl; a tight memory limit with reduce_batc
   // No leak is reported by the loop itself.
   assert.ok(!memoryEvents.some((e) => e.startsWith('tensor-leak')), memoryEvents.join('\n'));
 });
+
+test('the checkpoint with the best validation metric is kept apart from the regular ones', async () => {
+  const configPath = join(dir, 'best.trainlens.yaml');
+  writeFileSync(
+    configPath,
+    quickstart
+      .replace('log_every: 20', 'log_every: 5')
+      .replace('metrics: [accuracy]', 'metrics: [accuracy]\n  validation_every: 10')
+      .replace(
+        'monitoring:\n',
+        'monitoring:\n  checkpoints:\n    every: 10\n    keep: 1\n    best_metric: val_loss\n    mode: min\n',
+      ),
+  );
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const summary = await runTraining(
+    { configPath, steps: 40, backend: 'cpu', outDir: join(dir, 'best') },
+    { engineDir: __dirname, environment },
+  );
+  const { listCheckpoints, readCheckpointState } = await import('./checkpoint');
+  const validations = readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; values: { val_loss?: number } })
+    .filter((r) => r.values.val_loss !== undefined);
+  const bestStep = validations.reduce((a, b) => (b.values.val_loss! < a.values.val_loss! ? b : a)).step;
+  const best = listCheckpoints(join(summary.runDir, 'checkpoints', 'best'));
+  assert.equal(best.length, 1);
+  assert.equal(readCheckpointState(join(summary.runDir, 'checkpoints', 'best', best[0]!)).step, bestStep);
+  assert.deepEqual(listCheckpoints(join(summary.runDir, 'checkpoints')), ['step-00000040']);
+});

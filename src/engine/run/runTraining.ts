@@ -161,6 +161,12 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
         ...(config.monitoring?.checkpoints?.every ? { every: config.monitoring.checkpoints.every } : {}),
         keep: Math.max(1, config.monitoring?.checkpoints?.keep ?? 3),
         configHash: hash,
+        ...(config.monitoring?.checkpoints?.best_metric
+          ? {
+              bestMetric: config.monitoring.checkpoints.best_metric,
+              bestMode: config.monitoring.checkpoints.mode ?? 'min',
+            }
+          : {}),
       },
       ...(resume ? { resume } : {}),
       hooks: {

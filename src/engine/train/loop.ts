@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
@@ -42,6 +43,9 @@ export interface CheckpointPlan {
   readonly every?: number;
   readonly keep: number;
   readonly configHash: string;
+  /** Also keep the checkpoint with the best value of this metric (e.g. val_loss) in `dir/best`. */
+  readonly bestMetric?: string;
+  readonly bestMode?: 'min' | 'max';
 }
 
 /** Everything the loop trains with. */
@@ -113,12 +117,12 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
   }
 
   /** Writes model weights, optimizer state and the data position; atomic (see writeCheckpoint). */
-  const checkpoint = async (): Promise<void> => {
+  const checkpoint = async (folder?: string, keep?: number): Promise<void> => {
     const plan = input.checkpoints;
     if (!plan) return;
     const optimizerWeights = await opt.optimizer.getWeights();
     await writeCheckpoint(
-      plan.dir,
+      folder ?? plan.dir,
       {
         step,
         configHash: plan.configHash,
@@ -135,9 +139,10 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
           tensor: variable,
         })),
       ],
-      plan.keep,
+      keep ?? plan.keep,
     );
   };
+  let bestValue: number | undefined;
   const validating = () =>
     Boolean(input.validation && training.validation_every && step % training.validation_every === 0);
 
@@ -265,6 +270,16 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     lastBatch?.xs.dispose();
     lastBatch?.ys.dispose();
     if (input.checkpoints?.every && step % input.checkpoints.every === 0) await checkpoint();
+    const bestMetric = input.checkpoints?.bestMetric;
+    const watched = bestMetric && validation && validating() ? validation[bestMetric] : undefined;
+    if (watched !== undefined) {
+      const better =
+        bestValue === undefined || (input.checkpoints?.bestMode === 'max' ? watched > bestValue : watched < bestValue);
+      if (better) {
+        bestValue = watched;
+        await checkpoint(join(input.checkpoints!.dir, 'best'), 1);
+      }
+    }
     if (input.memory?.endStep(step) && memoryAction === 'reduce_batch' && batches.batchSize >= 2) {
       // Halve the micro-batch and double accumulation: the effective batch (and so the optimization) is unchanged.
       const before = batches.batchSize;
