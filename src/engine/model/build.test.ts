@@ -44,5 +44,5 @@ test('an explicit layer list builds in order; unavailable sources say so', () =>
     () => buildModel({ preset: 'transformer', input_shape: [16], outputs: 2 }, classification),
     /transformer is not available/,
   );
-  assert.throws(() => buildModel({ path: 'm/model.json' }, classification), /saved TF\.js models is not available/);
+  assert.throws(() => buildModel({ path: 'm/model.json' }, classification), /loaded \(loadSavedModel\), not built/);
 });

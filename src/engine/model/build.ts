@@ -37,10 +37,7 @@ export function buildModel(model: ModelConfig, head: HeadSpec, seed = 42): tf.La
       }),
     );
 
-  if (model.path !== undefined)
-    throw new Error(
-      'model.path: loading saved TF.js models is not available in this TrainLens version yet; use a preset or layers.',
-    );
+  if (model.path !== undefined) throw new Error('model.path: a saved model is loaded (loadSavedModel), not built.');
   if (model.layers) {
     for (const layer of model.layers)
       seq.add(layerOf(layer, seq.layers.length === 0 ? inputShape : undefined, init(index++)));

@@ -191,3 +191,28 @@ test('the checkpoint with the best validation metric is kept apart from the regu
   assert.equal(readCheckpointState(join(summary.runDir, 'checkpoints', 'best', best[0]!)).step, bestStep);
   assert.deepEqual(listCheckpoints(join(summary.runDir, 'checkpoints')), ['step-00000040']);
 });
+
+test('a saved TF.js model (model.path) trains on synthetic data shaped like its inputs and outputs', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  const { saveModel } = await import('../model/save');
+  await tf.setBackend('cpu');
+  const saved = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 16, inputShape: [12], activation: 'relu' }),
+      tf.layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+  });
+  await saveModel(saved, join(dir, 'saved-model'));
+  const configPath = join(dir, 'saved.trainlens.yaml');
+  writeFileSync(configPath, quickstart.replace(/model:\n( {2}.*\n)+/, 'model:\n  path: saved-model/model.json\n'));
+  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const summary = await runTraining(
+    { configPath, steps: 20, backend: 'cpu', outDir: join(dir, 'saved-runs') },
+    { engineDir: __dirname, environment },
+  );
+  assert.equal(summary.status, 'completed');
+  const run = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8')) as {
+    resolved: { parameters: number };
+  };
+  assert.equal(run.resolved.parameters, 12 * 16 + 16 + 16 * 4 + 4);
+});

@@ -11,6 +11,7 @@ import { BatchIterator } from '../data/batches';
 import { loadData, type LoadedData } from '../data/load';
 import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
+import { loadSavedModel } from '../model/load';
 import { runLoop, type LoopHooks } from '../train/loop';
 import { MemoryMonitor, type MemoryEvent, type MemorySample } from '../train/memoryMonitor';
 import { configHash, listCheckpoints, readCheckpoint, readCheckpointState } from './checkpoint';
@@ -251,9 +252,21 @@ async function prepare(request: RunRequest, config: TrainConfig, configPath: str
   });
   const seed = config.training.seed ?? 42;
   const task = config.data.task ?? 'classification';
+  // A saved model brings its own input shape and outputs; synthetic data follows them.
+  let model: tf.LayersModel;
+  try {
+    model = config.model.path
+      ? await loadSavedModel(resolve(dirname(configPath), config.model.path))
+      : buildModel(config.model, { task }, seed);
+  } catch (error) {
+    throw new RunInputError((error as Error).message, configPath, 'model');
+  }
+  const inputShape = config.model.input_shape ?? (model.inputs[0]!.shape.slice(1) as number[]);
+  const outputs = config.model.outputs ?? (model.outputs[0]!.shape.at(-1) as number);
+  const shaped: TrainConfig = { ...config, model: { ...config.model, input_shape: inputShape, outputs } };
   let loaded: LoadedData;
   try {
-    loaded = await loadData(config, configPath, config.data.seed ?? seed);
+    loaded = await loadData(shaped, configPath, config.data.seed ?? seed);
   } catch (error) {
     if (error instanceof DataError)
       throw new RunInputError(
@@ -275,7 +288,6 @@ async function prepare(request: RunRequest, config: TrainConfig, configPath: str
   const totalSteps =
     request.steps ?? config.training.steps ?? Math.max(1, Math.floor((epochs * batches.stepsPerEpoch) / accumulation));
 
-  const model = buildModel(config.model, { task }, seed);
   const unavailable =
     effectiveSwitches(config.optimization).mixed_precision && backend.name !== 'tensorflow-gpu'
       ? [`mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`]
