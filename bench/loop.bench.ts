@@ -5,36 +5,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import type { TrainConfig } from '../src/config/types';
 import { probeEnvironment } from '../src/engine/environment/probe';
 import { selectBackend } from '../src/engine/backends/select';
 import { BatchIterator } from '../src/engine/data/batches';
-import { createSyntheticData } from '../src/engine/data/synthetic';
 import { buildModel } from '../src/engine/model/build';
 import { runLoop } from '../src/engine/train/loop';
+import { mlpConfig, mlpData } from './mlpSetup';
 
 const BATCH = 128;
 const STEPS = 300;
 const backendArg = process.argv.indexOf('--backend');
 const requested = (backendArg > 0 ? process.argv[backendArg + 1] : 'wasm') as 'wasm' | 'cpu';
 
-const config: TrainConfig = {
-  version: 1,
-  model: { preset: 'mlp', input_shape: [64], hidden: [256, 256], outputs: 10 },
-  data: { source: 'synthetic', batch_size: BATCH, samples: BATCH * STEPS },
-  training: { optimizer: { name: 'adam', learning_rate: 0.001 }, loss: 'categorical_crossentropy', steps: STEPS },
-  optimization: { level: 'custom', nan_guard: 'off' },
-  monitoring: { log_every: 50 },
-};
+const config = mlpConfig(BATCH, STEPS);
 
 async function timeFit(): Promise<number> {
-  const data = createSyntheticData({
-    samples: BATCH * STEPS,
-    inputShape: [64],
-    outputs: 10,
-    task: 'classification',
-    seed: 1,
-  });
+  const data = mlpData(BATCH, STEPS);
   const model = buildModel(config.model, { task: 'classification' });
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const xs = tf.tensor2d(data.features, [data.size, 64]);
@@ -48,13 +34,7 @@ async function timeFit(): Promise<number> {
 }
 
 async function timeLoop(): Promise<number> {
-  const data = createSyntheticData({
-    samples: BATCH * STEPS,
-    inputShape: [64],
-    outputs: 10,
-    task: 'classification',
-    seed: 1,
-  });
+  const data = mlpData(BATCH, STEPS);
   const model = buildModel(config.model, { task: 'classification' });
   const result = await runLoop({ config, model, batches: new BatchIterator(data, BATCH, true, 1), totalSteps: STEPS });
   model.dispose();

@@ -4,34 +4,20 @@
  * Prints the overhead in % of step time.   npm run bench:overhead
  */
 import { join } from 'node:path';
-import type { TrainConfig } from '../src/config/types';
 import { selectBackend } from '../src/engine/backends/select';
 import { BatchIterator } from '../src/engine/data/batches';
-import { createSyntheticData } from '../src/engine/data/synthetic';
 import { probeEnvironment } from '../src/engine/environment/probe';
 import { buildModel } from '../src/engine/model/build';
 import { runLoop } from '../src/engine/train/loop';
+import { mlpConfig, mlpData } from './mlpSetup';
 import { MemoryMonitor } from '../src/engine/train/memoryMonitor';
 
 const BATCH = 128;
 const STEPS = 300;
-const config: TrainConfig = {
-  version: 1,
-  model: { preset: 'mlp', input_shape: [64], hidden: [256, 256], outputs: 10 },
-  data: { source: 'synthetic', batch_size: BATCH, samples: BATCH * STEPS },
-  training: { optimizer: { name: 'adam' }, loss: 'categorical_crossentropy', steps: STEPS },
-  optimization: { level: 'custom', nan_guard: 'off' },
-  monitoring: { log_every: 50 },
-};
+const config = mlpConfig(BATCH, STEPS);
 
 async function measure(withMonitor: boolean): Promise<number> {
-  const data = createSyntheticData({
-    samples: BATCH * STEPS,
-    inputShape: [64],
-    outputs: 10,
-    task: 'classification',
-    seed: 1,
-  });
+  const data = mlpData(BATCH, STEPS);
   const model = buildModel(config.model, { task: 'classification' });
   const memory = withMonitor
     ? new MemoryMonitor({
