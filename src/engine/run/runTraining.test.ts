@@ -8,14 +8,15 @@ import { runTraining } from './runTraining';
 
 const dir = mkdtempSync(join(tmpdir(), 'trainlens-run-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+/** The real environment probe; no GPU exists on the test machines, so nvidia-smi's answer is the recorded "none". */
+const noGpuEnvironment = () =>
+  probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }) });
 const quickstart = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'quickstart.yaml'), 'utf8');
 
 test('trains the quickstart for real: the loss falls, and the run record is complete', async () => {
   const configPath = join(dir, 'quickstart.trainlens.yaml');
   writeFileSync(configPath, quickstart.replace('log_every: 20', 'log_every: 10'));
-  const environment = await probeEnvironment({
-    queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }),
-  });
+  const environment = await noGpuEnvironment();
   const progress: number[] = [];
   const summary = await runTraining(
     { configPath, steps: 120 },
@@ -50,7 +51,7 @@ test('trains the quickstart for real: the loss falls, and the run record is comp
 test('the same seed gives the same losses on the cpu backend', async () => {
   const configPath = join(dir, 'det.trainlens.yaml');
   writeFileSync(configPath, quickstart.replace('log_every: 20', 'log_every: 5'));
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   const losses = async () => {
     const summary = await runTraining(
       { configPath, steps: 15, backend: 'cpu', outDir: join(dir, 'det') },
@@ -66,7 +67,7 @@ test('the same seed gives the same losses on the cpu backend', async () => {
 test('an invalid config fails before training with the file and line:column', async () => {
   const configPath = join(dir, 'bad.trainlens.yaml');
   writeFileSync(configPath, quickstart.replace('batch_size: 32', 'batch_size: 0'));
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   await assert.rejects(
     runTraining({ configPath }, { engineDir: __dirname, environment }),
     (error: Error & { file?: string }) => {
@@ -85,7 +86,7 @@ test('resuming from a checkpoint reproduces the uninterrupted run exactly on the
       .replace('log_every: 20', 'log_every: 5')
       .replace('monitoring:\n', 'monitoring:\n  checkpoints:\n    every: 10\n    keep: 2\n'),
   );
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   const losses = (runDir: string) =>
     readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
       .trim()
@@ -113,7 +114,7 @@ test('resuming from a checkpoint reproduces the uninterrupted run exactly on the
 
 test('resuming refuses a changed config', async () => {
   const configPath = join(dir, 'resume.trainlens.yaml');
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('learning_rate: 0.001', 'learning_rate: 0.002'));
   await assert.rejects(
     runTraining(
@@ -134,7 +135,7 @@ test('memory is sampled into memory.jsonl; a tight memory limit with reduce_batc
       .replace('level: basic', `level: custom\n  memory:\n    warn_at: 0.5\n    act_at: 0.6\n    action: reduce_batch`)
       .replace('backend: auto', `backend: cpu\n  memory_limit_mb: ${rssMb}`),
   );
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   const memoryEvents: string[] = [];
   const summary = await runTraining(
     { configPath, steps: 30, outDir: join(dir, 'mem') },
@@ -174,7 +175,7 @@ test('the checkpoint with the best validation metric is kept apart from the regu
         'monitoring:\n  checkpoints:\n    every: 10\n    keep: 1\n    best_metric: val_loss\n    mode: min\n',
       ),
   );
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   const summary = await runTraining(
     { configPath, steps: 40, backend: 'cpu', outDir: join(dir, 'best') },
     { engineDir: __dirname, environment },
@@ -205,7 +206,7 @@ test('a saved TF.js model (model.path) trains on synthetic data shaped like its 
   await saveModel(saved, join(dir, 'saved-model'));
   const configPath = join(dir, 'saved.trainlens.yaml');
   writeFileSync(configPath, quickstart.replace(/model:\n( {2}.*\n)+/, 'model:\n  path: saved-model/model.json\n'));
-  const environment = await probeEnvironment({ queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU' }) });
+  const environment = await noGpuEnvironment();
   const summary = await runTraining(
     { configPath, steps: 20, backend: 'cpu', outDir: join(dir, 'saved-runs') },
     { engineDir: __dirname, environment },
