@@ -9,7 +9,15 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/e2e/host/**', 'test-results/**', '**/*.d.ts'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test/e2e/host/**',
+      'test-results/**',
+      'test/fixtures/**',
+      '**/*.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { selectBackend } from '../src/engine/backends/select';
 import { BatchIterator } from '../src/engine/data/batches';
+import { PreparedBatches } from '../src/engine/data/prepared';
 import { probeEnvironment } from '../src/engine/environment/probe';
 import { buildModel } from '../src/engine/model/build';
 import { runLoop } from '../src/engine/train/loop';
@@ -31,7 +32,7 @@ async function measure(withMonitor: boolean): Promise<number> {
   const result = await runLoop({
     config,
     model,
-    batches: new BatchIterator(data, BATCH, true, 1),
+    batches: new PreparedBatches(new BatchIterator(data, BATCH, true, 1), { prefetch: 0, workers: 0 }),
     totalSteps: STEPS,
     ...(memory ? { memory } : {}),
   });

@@ -27,6 +27,8 @@ const nodeBundles = [
   { entryPoints: { extension: 'src/extension/extension.ts' } },
   { entryPoints: { engine: 'src/engine/main.ts' } },
   { entryPoints: { cli: 'src/cli/main.ts' } },
+  // Data workers run this file in worker threads; it copies batch rows and imports nothing heavy.
+  { entryPoints: { batchWorker: 'src/engine/data/batchWorker.ts' } },
 ].map((options) => ({
   ...common,
   ...options,

@@ -1,16 +1,24 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TrainConfig } from '../../config/types';
-import { TRAINLENS_VERSION } from '../version';
+import * as tf from '@tensorflow/tfjs';
 import { splitValidation, type InMemoryDataset } from './dataset';
 import { createRandom, shuffleInPlace } from './random';
+import { openDataModule, readDataModule, type SampleShape } from './module';
 import { createSyntheticData } from './synthetic';
 import { DataError, readTabular, standardize } from './tabular';
 
-/** The training and validation splits a run uses. */
-export interface LoadedData {
-  readonly train: InMemoryDataset;
-  readonly validation?: InMemoryDataset;
-}
+/** The training and validation splits a run uses: training data in memory, or a data module's stream. */
+export type LoadedData =
+  | { readonly train: InMemoryDataset; readonly validation?: InMemoryDataset; readonly stream?: undefined }
+  | {
+      readonly train?: undefined;
+      readonly stream: {
+        readonly dataset: tf.data.Dataset<tf.TensorContainer>;
+        readonly modulePath: string;
+        readonly shape: SampleShape;
+      };
+      readonly validation?: InMemoryDataset;
+    };
 
 /** Reorders samples with a seeded shuffle, so a validation split taken from the end is a random sample. */
 function shuffled(data: InMemoryDataset, seed: number): InMemoryDataset {
@@ -67,14 +75,36 @@ export async function loadData(config: TrainConfig, configPath: string, seed: nu
       break;
     }
     case 'module':
-      throw new DataError(
-        `data.source: module is not available in TrainLens ${TRAINLENS_VERSION} yet; use synthetic, csv or jsonl`,
-        configPath,
-      );
+      return loadModuleData(config, configPath, seed);
   }
   const split = splitValidation(data, config.data.validation_split ?? 0.1);
   if (config.data.source !== 'synthetic' && (config.data.normalize ?? true)) {
     standardize(split.train, ...(split.validation ? [split.validation] : []));
   }
   return split;
+}
+
+/**
+ * A data module's splits. With `data.cache: true` the train dataset is read once into memory (and, when the module
+ * has no validation split, `validation_split` is held out of it); otherwise it is streamed. Validation data is
+ * always read into memory: it is evaluated whole, again and again.
+ */
+async function loadModuleData(config: TrainConfig, configPath: string, seed: number): Promise<LoadedData> {
+  const path = config.data.path ?? '';
+  const modulePath = isAbsolute(path) ? path : resolve(dirname(configPath), path);
+  const outputs = config.model.outputs ?? 1;
+  const shape: SampleShape = {
+    inputShape: config.model.input_shape ?? [1],
+    targetWidth: outputs,
+    task: config.data.task ?? 'classification',
+  };
+  const context = { tf, seed, batchSize: config.data.batch_size, config };
+  const train = (await openDataModule(modulePath, { ...context, split: 'train' }))!;
+  const validationSet = await openDataModule(modulePath, { ...context, split: 'validation' });
+  const validation = validationSet ? await readDataModule(validationSet, shape, modulePath) : undefined;
+  if (!config.data.cache)
+    return { stream: { dataset: train, modulePath, shape }, ...(validation ? { validation } : {}) };
+  const all = await readDataModule(train, shape, modulePath);
+  if (validation) return { train: all, validation };
+  return splitValidation(all, config.data.validation_split ?? 0.1);
 }

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BatchPosition } from '../data/batches';
+import type { SourcePosition } from '../data/source';
 
 /** Everything besides tensors that a resumed run needs to continue exactly. */
 export interface CheckpointState {
   readonly step: number;
   readonly configHash: string;
-  readonly batches: BatchPosition;
+  readonly batches: SourcePosition;
   readonly finalLoss: number | null;
   /** Batch and accumulation in force (the memory manager may have changed them). */
   readonly batchSize?: number;

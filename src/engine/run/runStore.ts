@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { MetricsRecord } from '../train/loop';
 
 /** A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl and (later) checkpoints/ and trace.json. */
 export interface RunRecord {
@@ -85,4 +86,13 @@ export function latestResumableRun(runsDir: string, checkpointsDir = 'checkpoint
         existsSync(join(dir, checkpointsDir)) &&
         readdirSync(join(dir, checkpointsDir)).some((e) => e.startsWith('step-')),
     );
+}
+
+/** Metrics measured in wall-clock time: they differ between two runs that are otherwise identical. */
+export const TIMING_METRICS: readonly string[] = ['data_wait_ms'];
+
+/** The rows of a run's metrics.jsonl. */
+export function readMetrics(runDir: string): MetricsRecord[] {
+  const text = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim();
+  return text ? text.split('\n').map((line) => JSON.parse(line) as MetricsRecord) : [];
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { probeEnvironment } from '../environment/probe';
+import { deterministicMetrics } from '../../../test/support/metrics';
 import { runTraining } from './runTraining';
 
 const dir = mkdtempSync(join(tmpdir(), 'trainlens-run-'));
@@ -87,11 +88,7 @@ test('resuming from a checkpoint reproduces the uninterrupted run exactly on the
       .replace('monitoring:\n', 'monitoring:\n  checkpoints:\n    every: 10\n    keep: 2\n'),
   );
   const environment = await noGpuEnvironment();
-  const losses = (runDir: string) =>
-    readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { step: number; values: { loss: number } });
+  const losses = deterministicMetrics;
   const full = await runTraining(
     { configPath, steps: 40, backend: 'cpu', outDir: join(dir, 'full') },
     { engineDir: __dirname, environment },

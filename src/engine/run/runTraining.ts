@@ -8,6 +8,9 @@ import { validateConfigText } from '../../config/validate';
 import type { EnvironmentReport, RunSummary } from '../../protocol/types';
 import { selectBackend, type RequestedBackend } from '../backends/select';
 import { BatchIterator } from '../data/batches';
+import { ModuleBatches } from '../data/module';
+import { PreparedBatches } from '../data/prepared';
+import type { BatchSource } from '../data/source';
 import { loadData, type LoadedData } from '../data/load';
 import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
@@ -103,7 +106,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     });
     throw error;
   }
-  const { backend, validation, batches, totalSteps, model, unavailable } = prepared;
+  const { backend, validation, batches, totalSteps, model, unavailable, pipeline } = prepared;
   // Checkpoint tensors are created only now that the backend is ready.
   const resume = resumeFrom ? readCheckpoint(resumeFrom) : undefined;
   const hash = configHash(config);
@@ -118,6 +121,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       skippedBackends: backend.skipped,
       optimization: effectiveSwitches(config.optimization),
       unavailableOptimizations: unavailable,
+      dataPipeline: { ...pipeline, streamed: batches.stepsPerEpoch === undefined },
       totalSteps,
       parameters: model.countParams(),
     },
@@ -178,6 +182,14 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
         },
       },
     });
+    const waits = [...result.dataWaitMs].sort((a, b) => a - b);
+    const stepMs = result.stepTimesMs.reduce((a, b) => a + b, 0);
+    const timing = {
+      meanStepMs: result.stepTimesMs.length ? round3(stepMs / result.stepTimesMs.length) : null,
+      meanDataWaitMs: waits.length ? round3(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
+      medianDataWaitMs: waits.length ? round3(waits[Math.floor(waits.length / 2)]!) : null,
+      dataWaitShare: stepMs > 0 ? round3(waits.reduce((a, b) => a + b, 0) / stepMs) : null,
+    };
     const summary: RunSummary = {
       runDir: record.dir,
       backend: backend.name,
@@ -190,6 +202,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     record.writeRunJson({
       ...runJson,
       events,
+      timing,
       status: result.status,
       finishedAt: new Date().toISOString(),
       summary,
@@ -205,6 +218,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     });
     throw error;
   } finally {
+    await batches.dispose();
     model.dispose();
     for (const t of resume?.tensors.values() ?? []) t.dispose();
   }
@@ -276,21 +290,60 @@ async function prepare(request: RunRequest, config: TrainConfig, configPath: str
       );
     throw error;
   }
-  const { train, validation } = loaded;
-  const batches = new BatchIterator(
-    train,
-    config.data.batch_size,
-    config.data.shuffle ?? true,
-    config.data.seed ?? seed,
-  );
+  const { validation } = loaded;
+  const switches = effectiveSwitches(config.optimization);
+  // Explicit settings win: optimization.prefetch/workers, then data.prefetch/workers, then the level's.
+  const prefetch = config.optimization?.prefetch ?? config.data.prefetch ?? switches.prefetch ?? 0;
+  const workers = config.optimization?.workers ?? config.data.workers ?? switches.workers ?? 0;
+  const unavailable: string[] = [];
+  if (switches.mixed_precision && backend.name !== 'tensorflow-gpu')
+    unavailable.push(
+      `mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`,
+    );
+  if (switches.activation_checkpointing)
+    unavailable.push(
+      'activation checkpointing: not available in TF.js (its gradient tape cannot recompute activations); activations are kept',
+    );
   const accumulation = config.training.gradient_accumulation ?? 1;
   const epochs = request.epochs ?? config.training.epochs ?? 1;
-  const totalSteps =
-    request.steps ?? config.training.steps ?? Math.max(1, Math.floor((epochs * batches.stepsPerEpoch) / accumulation));
+  let batches: BatchSource;
+  let totalSteps: number;
+  if (loaded.stream) {
+    const steps = request.steps ?? config.training.steps;
+    if (steps === undefined)
+      throw new RunInputError(
+        'data.source: module streams its dataset (data.cache: false), so the steps per epoch are unknown: set training.steps, or data.cache: true to read the dataset once into memory.',
+        configPath,
+        'training.steps',
+      );
+    if (workers > 0)
+      unavailable.push(
+        `data workers (${workers}): not used for a streamed data module: its tf.data pipeline runs on the training thread; set data.cache: true to prepare batches in workers`,
+      );
+    batches = new ModuleBatches(
+      loaded.stream.dataset,
+      config.data.batch_size,
+      loaded.stream.shape,
+      prefetch,
+      loaded.stream.modulePath,
+    );
+    totalSteps = steps;
+  } else {
+    const iterator = new BatchIterator(
+      loaded.train,
+      config.data.batch_size,
+      config.data.shuffle ?? true,
+      config.data.seed ?? seed,
+    );
+    totalSteps =
+      request.steps ??
+      config.training.steps ??
+      Math.max(1, Math.floor((epochs * iterator.stepsPerEpoch) / accumulation));
+    batches = new PreparedBatches(iterator, { prefetch, workers });
+  }
+  return { backend, validation, batches, totalSteps, model, unavailable, pipeline: { prefetch, workers } };
+}
 
-  const unavailable =
-    effectiveSwitches(config.optimization).mixed_precision && backend.name !== 'tensorflow-gpu'
-      ? [`mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`]
-      : [];
-  return { backend, validation, batches, totalSteps, model, unavailable };
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
-import type { BatchIterator } from '../data/batches';
+import type { BatchSource } from '../data/source';
 import { writeCheckpoint, type CheckpointState } from '../run/checkpoint';
 import type { InMemoryDataset } from '../data/dataset';
+import { compileTrainingLoss } from './forward';
 import { accuracy, lossFor } from './losses';
 import type { MemoryMonitor } from './memoryMonitor';
 import { createOptimizer, learningRateAt } from './optimizer';
@@ -32,6 +33,8 @@ export interface LoopResult {
   readonly finalLoss: number | null;
   readonly peakTensorBytes: number;
   readonly stepTimesMs: readonly number[];
+  /** Time each step waited for its batches (all micro-batches), in ms, parallel to `stepTimesMs`. */
+  readonly dataWaitMs: readonly number[];
   /** Why the run failed or stopped early (NaN guard), when it did. */
   readonly reason?: string;
 }
@@ -59,7 +62,7 @@ export interface LoopInput {
   readonly resume?: { readonly state: CheckpointState; readonly tensors: Map<string, tf.Tensor> };
   readonly config: TrainConfig;
   readonly model: tf.LayersModel;
-  readonly batches: BatchIterator;
+  readonly batches: BatchSource;
   readonly validation?: InMemoryDataset;
   readonly totalSteps: number;
   readonly hooks?: LoopHooks;
@@ -73,7 +76,7 @@ export interface LoopInput {
 export async function runLoop(input: LoopInput): Promise<LoopResult> {
   const { config, model, batches, hooks = {} } = input;
   const training = config.training;
-  const loss = lossFor(training.loss);
+  const { loss: trainingLoss } = compileTrainingLoss(model, training.loss);
   const opt = createOptimizer(training.optimizer);
   let accumulation = training.gradient_accumulation ?? 1;
   const memoryAction = effectiveSwitches(config.optimization).memory?.action ?? 'warn';
@@ -83,6 +86,9 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
   const wantsAccuracy = (training.metrics ?? []).includes('accuracy');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const stepTimes: number[] = [];
+  const dataWaits: number[] = [];
+  let waitSinceLog = 0;
+  let stepsSinceLog = 0;
   let finalLoss: number | null = null;
   let peak = tf.memory().numBytes;
   let best = Infinity;
@@ -108,7 +114,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       const saved = tensors.get(`optx/${name}`);
       if (saved) variable.assign(saved);
     }
-    batches.restore(state.batches);
+    await batches.restore(state.batches);
     if (state.batchSize) batches.batchSize = state.batchSize;
     if (state.accumulation) accumulation = state.accumulation;
     step = state.step;
@@ -155,6 +161,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       finalLoss,
       peakTensorBytes: peak,
       stepTimesMs: stepTimes,
+      dataWaitMs: dataWaits,
       ...(reason ? { reason } : {}),
     };
   };
@@ -172,13 +179,13 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     let lastBatch: { xs: tf.Tensor; ys: tf.Tensor } | undefined;
     let lossSum: tf.Scalar | undefined;
     let grads: tf.NamedTensorMap | undefined;
+    let waited = 0;
     for (let micro = 0; micro < accumulation; micro++) {
-      const batch = batches.next();
+      const asked = performance.now();
+      const batch = await batches.next();
+      waited += performance.now() - asked;
       if (micro === 0) input.memory?.mark('data');
-      const { value, grads: g } = tf.variableGrads(
-        () => loss(batch.ys, model.apply(batch.xs, { training: true }) as tf.Tensor),
-        variables,
-      );
+      const { value, grads: g } = tf.variableGrads(() => trainingLoss(batch.xs, batch.ys), variables);
       // Without accumulation (the common case) no extra kernels run: sums and divisions start at the second micro-batch.
       if (!lossSum) lossSum = value;
       else {
@@ -248,8 +255,17 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     peak = Math.max(peak, tf.memory().numBytes);
     step++;
 
+    dataWaits.push(waited);
+    waitSinceLog += waited;
+    stepsSinceLog++;
     if (log) {
-      const values: Record<string, number> = { loss: (await meanLoss.data())[0]!, lr };
+      const values: Record<string, number> = {
+        loss: (await meanLoss.data())[0]!,
+        lr,
+        data_wait_ms: Math.round((waitSinceLog / stepsSinceLog) * 1000) / 1000,
+      };
+      waitSinceLog = 0;
+      stepsSinceLog = 0;
       finalLoss = values['loss']!;
       if (wantsAccuracy && lastBatch) {
         const acc = tf.tidy(() => accuracy(lastBatch.ys, model.predict(lastBatch.xs) as tf.Tensor));
