@@ -53,3 +53,29 @@ test('the wasm matmul fix gives the same products for every transposition, and c
   });
   assert.equal(tf.backend().numDataIds(), before);
 });
+
+test('wasm gets the gather gradient (UnsortedSegmentSum) it lacks, equal to the cpu backend', async () => {
+  const environment = await probeEnvironment({ queryGpus: noGpu });
+  const embeddingGrad = async () => {
+    const table = tf.variable(tf.randomNormal([6, 3], 0, 1, 'float32', 11));
+    const ids = tf.tensor2d(
+      [
+        [0, 2, 2],
+        [5, 1, 2],
+      ],
+      [2, 3],
+      'int32',
+    );
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.gather(table, ids), tf.range(1, 4))), [table]);
+    const value = await grads[table.name]!.array();
+    table.dispose();
+    return value;
+  };
+  await selectBackend({ requested: 'cpu', environment, engineDir: __dirname });
+  const expected = await embeddingGrad();
+  await selectBackend({ requested: 'wasm', environment, engineDir: __dirname });
+  assert.deepEqual(await embeddingGrad(), expected);
+  const segments = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 1, 0, 7], 'int32'), 3);
+  assert.equal(segments.dtype, 'int32');
+  assert.deepEqual(Array.from(await segments.data()), [3, 3, 0]);
+});

@@ -85,3 +85,44 @@ function untransposed(
   for (const t of temporaries) backend.disposeData(t.dataId);
   return result;
 }
+
+/** The parts of the wasm backend a JavaScript kernel needs. */
+interface WasmBackendLike {
+  readSync(dataId: object): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: string, memoryOffset?: number, values?: ArrayLike<number>): TensorInfo;
+}
+
+/**
+ * Registers kernels the wasm backend lacks but training needs, computed in JavaScript on the backend's memory:
+ *
+ * - `UnsortedSegmentSum`, the gradient of `gather`, so every model with an Embedding layer (the transformer
+ *   preset, `type: embedding` layers) can train on wasm; without it the first backward pass fails with
+ *   "Kernel 'UnsortedSegmentSum' not registered for backend 'wasm'".
+ *
+ * Kernels the backend has are never replaced.
+ */
+export function installWasmMissingKernels(): void {
+  if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, segmentIds } = inputs as unknown as Record<'x' | 'segmentIds', TensorInfo>;
+      const numSegments = (attrs as { numSegments: number }).numSegments;
+      const wasm = backend as unknown as WasmBackendLike;
+      const values = wasm.readSync(x.dataId);
+      const ids = wasm.readSync(segmentIds.dataId);
+      const inner = values.length / Math.max(1, ids.length);
+      const out = new Float32Array(numSegments * inner);
+      for (let row = 0; row < ids.length; row++) {
+        const id = ids[row]!;
+        if (id < 0 || id >= numSegments) continue; // out-of-range ids contribute nothing, as in TensorFlow
+        const from = row * inner;
+        const to = id * inner;
+        for (let j = 0; j < inner; j++) out[to + j]! += values[from + j]!;
+      }
+      const shape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
+      return wasm.makeOutput(shape, x.dtype, undefined, x.dtype === 'int32' ? Int32Array.from(out) : out) as never;
+    },
+  });
+}

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendCandidate, BackendName, EnvironmentReport } from '../../protocol/types';
-import { installWasmMatMulFix } from './kernelFixes';
+import { installWasmMatMulFix, installWasmMissingKernels } from './kernelFixes';
 import { findWasmDir } from './wasmFiles';
 
 /** What the config asks for (`engine.backend`). */
@@ -90,6 +90,7 @@ async function activate(
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialize');
       await tf.ready();
       installWasmMatMulFix();
+      installWasmMissingKernels();
       return {
         name: 'wasm',
         tfBackend: 'wasm',

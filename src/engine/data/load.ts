@@ -49,6 +49,7 @@ export async function loadData(config: TrainConfig, configPath: string, seed: nu
         outputs: config.model.outputs ?? 1,
         task,
         seed,
+        ...(config.model.preset === 'transformer' ? { vocabSize: config.model.vocab_size ?? 10000 } : {}),
       });
       break;
     case 'csv':

@@ -16,10 +16,20 @@ test('the mlp preset has exactly the parameters the memory prediction counts', a
   model.dispose();
 });
 
-test('cnn and lstm presets agree with the prediction too', () => {
+test('cnn, lstm and transformer presets agree with the prediction too', () => {
   for (const config of [
     { preset: 'cnn', input_shape: [28, 28, 1], filters: [16, 32], outputs: 10 },
     { preset: 'lstm', input_shape: [20, 8], units: 32, num_layers: 2, outputs: 4 },
+    {
+      preset: 'transformer',
+      input_shape: [12],
+      vocab_size: 50,
+      d_model: 16,
+      heads: 4,
+      ff_dim: 32,
+      num_layers: 2,
+      outputs: 3,
+    },
   ] as ModelConfig[]) {
     const model = buildModel(config, classification);
     assert.equal(model.countParams(), modelCost(config)?.params, config.preset);
@@ -27,7 +37,7 @@ test('cnn and lstm presets agree with the prediction too', () => {
   }
 });
 
-test('an explicit layer list builds in order; unavailable sources say so', () => {
+test('an explicit layer list builds in order; a model path is loaded, not built', () => {
   const model = buildModel(
     {
       input_shape: [8],
@@ -41,8 +51,8 @@ test('an explicit layer list builds in order; unavailable sources say so', () =>
   assert.equal(model.countParams(), 8 * 4 + 4 + 4 * 2 + 2);
   model.dispose();
   assert.throws(
-    () => buildModel({ preset: 'transformer', input_shape: [16], outputs: 2 }, classification),
-    /transformer is not available/,
+    () => buildModel({ preset: 'transformer', input_shape: [8], d_model: 12, heads: 5, outputs: 2 }, classification),
+    /model\.heads \(5\) must divide model\.d_model \(12\)/,
   );
   assert.throws(() => buildModel({ path: 'm/model.json' }, classification), /loaded \(loadSavedModel\), not built/);
 });

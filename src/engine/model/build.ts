@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayerConfig, ModelConfig } from '../../config/types';
+import { buildTransformer } from './transformer';
 
 /** What the data says about the model's head. */
 export interface HeadSpec {
@@ -15,9 +16,8 @@ function activationOf(name: string | undefined): Activation {
 }
 
 /**
- * Builds the model a config describes: a preset (mlp, cnn, lstm) with its sizes, or an explicit layer list.
- * Saved models and the transformer preset are loaded or built by later engine versions; asking for them now fails
- * with a message saying so, rather than training something else.
+ * Builds the model a config describes: a preset (mlp, cnn, lstm, transformer) with its sizes, or an explicit layer
+ * list. Saved models (`model.path`) are loaded by loadSavedModel instead.
  */
 export function buildModel(model: ModelConfig, head: HeadSpec, seed = 42): tf.LayersModel {
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });
@@ -85,9 +85,17 @@ export function buildModel(model: ModelConfig, head: HeadSpec, seed = 42): tf.La
       return seq;
     }
     case 'transformer':
-      throw new Error(
-        'model.preset: transformer is not available in this TrainLens version yet (TF.js layers has no attention layer); use mlp, cnn, lstm or layers.',
-      );
+      return buildTransformer({
+        sequenceLength: inputShape[0] ?? 128,
+        vocabSize: model.vocab_size ?? 10000,
+        dModel: model.d_model ?? 128,
+        heads: model.heads ?? 4,
+        ffDim: model.ff_dim ?? 512,
+        layers: model.num_layers ?? 2,
+        outputs: out,
+        headActivation: headActivation === 'softmax' || headActivation === 'sigmoid' ? headActivation : 'linear',
+        seed,
+      });
     default:
       throw new Error('model: set preset, layers or path.');
   }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+// The transformer preset's layers must be registered before a saved model that uses them is loaded.
+import './transformer';
 
 /** One weight in a model.json manifest. */
 interface WeightEntry {

@@ -19,6 +19,7 @@ export interface CompiledLoss {
  */
 const DIRECT_CALL = new Set([
   'Dense',
+  'Embedding',
   'Dropout',
   'Conv2D',
   'MaxPooling2D',
@@ -28,7 +29,6 @@ const DIRECT_CALL = new Set([
   'LayerNormalization',
   'GlobalAveragePooling1D',
   'PositionEmbedding',
-  'MultiHeadSelfAttention',
   'TransformerEncoderBlock',
 ]);
 
