@@ -129,7 +129,9 @@ export namespace MemorySampleNotification {
     readonly tensorBytes: number;
     readonly rssBytes: number;
     readonly heapUsedBytes: number;
+    /** GPU 0's memory in use and utilization (nvidia-smi), when the machine has an NVIDIA GPU. */
     readonly gpuUsedBytes?: number;
+    readonly gpuUtilizationPercent?: number;
   }
   export const type = new NotificationType<Params>(method);
 }

@@ -65,6 +65,10 @@ export function startRun(
             tensorBytes: sample.tensorBytes,
             rssBytes: sample.rssBytes,
             heapUsedBytes: sample.heapUsedBytes,
+            ...(sample.gpuUsedBytes !== undefined ? { gpuUsedBytes: sample.gpuUsedBytes } : {}),
+            ...(sample.gpuUtilizationPercent !== undefined
+              ? { gpuUtilizationPercent: sample.gpuUtilizationPercent }
+              : {}),
           }),
         onMemoryEvent: (event) =>
           void connection.sendNotification(LogNotification.type, {

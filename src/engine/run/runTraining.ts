@@ -7,6 +7,7 @@ import type { TrainConfig } from '../../config/types';
 import { validateConfigText } from '../../config/validate';
 import type { EnvironmentReport, RunSummary } from '../../protocol/types';
 import { selectBackend, type RequestedBackend } from '../backends/select';
+import { GpuSampler } from '../environment/gpuSampler';
 import { BatchIterator } from '../data/batches';
 import { ModuleBatches } from '../data/module';
 import { PreparedBatches } from '../data/prepared';
@@ -50,6 +51,8 @@ export interface RunContext {
   /** Memory samples and memory events (thresholds, leaks, actions) as they happen. */
   readonly onMemorySample?: (sample: MemorySample) => void;
   readonly onMemoryEvent?: (event: MemoryEvent | { kind: 'action'; step?: number; message: string }) => void;
+  /** The nvidia-smi executable for GPU sampling (default `nvidia-smi`; tests give a stand-in: no GPU exists there). */
+  readonly nvidiaSmi?: string;
   /** Called once the run directory exists. */
   readonly onStarted?: (runId: string, runDir: string) => void;
 }
@@ -135,8 +138,11 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
 
   const switches = effectiveSwitches(config.optimization);
   const events: Array<{ kind: string; step?: number; message: string }> = [];
+  const intervalMs = config.monitoring?.memory_interval_ms ?? 500;
+  const gpuSampler = new GpuSampler(context.environment.gpus.length, intervalMs, context.nvidiaSmi);
   const memory = new MemoryMonitor({
-    intervalMs: config.monitoring?.memory_interval_ms ?? 500,
+    gpu: () => gpuSampler.latest(),
+    intervalMs,
     limitBytes: config.engine?.memory_limit_mb !== undefined ? config.engine.memory_limit_mb * 1024 * 1024 : totalmem(),
     warnAt: switches.memory?.warn_at ?? 0.9,
     actAt: switches.memory?.act_at ?? 0.95,
@@ -218,6 +224,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     });
     throw error;
   } finally {
+    gpuSampler.stop();
     await batches.dispose();
     model.dispose();
     for (const t of resume?.tensors.values() ?? []) t.dispose();

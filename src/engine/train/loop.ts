@@ -10,6 +10,9 @@ import { accuracy, lossFor } from './losses';
 import type { MemoryMonitor } from './memoryMonitor';
 import { createOptimizer, learningRateAt } from './optimizer';
 
+/** The longest the loop runs without letting the event loop handle I/O, in ms. */
+const YIELD_EVERY_MS = 50;
+
 /** One row of metrics.jsonl. */
 export interface MetricsRecord {
   readonly step: number;
@@ -166,7 +169,15 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     };
   };
 
+  let lastYield = performance.now();
   for (; step < input.totalSteps;) {
+    // On the cpu and wasm backends every kernel runs synchronously, so a step never gives the event loop a turn.
+    // Yield at most every YIELD_EVERY_MS so a cancel request, a signal, GPU samples and idle-time batch
+    // preparation are handled while training (a turn costs microseconds).
+    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     if (hooks.shouldStop?.()) {
       await checkpoint(); // the emergency checkpoint: a stopped run can be resumed
       return finish('stopped');

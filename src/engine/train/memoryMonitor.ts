@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { GpuInfo } from '../../protocol/types';
 
 /** One memory sample (a row of memory.jsonl and a run/memorySample notification). */
 export interface MemorySample {
@@ -8,6 +9,9 @@ export interface MemorySample {
   readonly tensorBytes: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** GPU 0's memory in use and utilization (from nvidia-smi), when the machine has an NVIDIA GPU. */
+  readonly gpuUsedBytes?: number;
+  readonly gpuUtilizationPercent?: number;
 }
 
 /** Something the monitor noticed: a threshold crossed or a tensor leak, with the numbers. */
@@ -32,6 +36,8 @@ export interface MemoryMonitorOptions {
   /** Consecutive steps of growing tensor counts that count as a leak. */
   readonly leakWindow?: number;
   readonly onSample?: (sample: MemorySample) => void;
+  /** The newest GPU reading (a {@link GpuSampler}'s `latest`), when the machine has GPUs. */
+  readonly gpu?: () => readonly GpuInfo[];
   readonly onEvent?: (event: MemoryEvent) => void;
 }
 
@@ -80,6 +86,7 @@ export class MemoryMonitor {
         tensorBytes: memory.numBytes,
         rssBytes: usage.rss,
         heapUsedBytes: usage.heapUsed,
+        ...gpuFields(this.options.gpu?.()[0]),
       });
       const fraction = usage.rss / this.options.limitBytes;
       const evidence = {
@@ -136,4 +143,8 @@ export class MemoryMonitor {
       evidence: { tensorsPerStep: perStep, window, phase, tensors: last.end },
     });
   }
+}
+
+function gpuFields(gpu: GpuInfo | undefined): Pick<MemorySample, 'gpuUsedBytes' | 'gpuUtilizationPercent'> {
+  return gpu ? { gpuUsedBytes: gpu.memoryUsedBytes, gpuUtilizationPercent: gpu.utilizationPercent } : {};
 }
