@@ -98,3 +98,59 @@ test('the CSV example trains from its file; bad CSV data exits 1 naming the data
     .find((run) => run.status === 'failed');
   assert.match(failed?.reason ?? '', /line 3: column "x3" holds "", not a number/);
 });
+
+test('out of memory in a step exits 1 with the batch that failed and the fix; the run record says why', () => {
+  // Real memory exhaustion: one 65,536 × 8,192 activation is 2 GiB, more than the wasm backend's heap can grow to.
+  const config = join(out, 'oom.trainlens.yaml');
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'model: { preset: mlp, input_shape: [8], hidden: [8192], outputs: 2 }',
+      'data: { source: synthetic, samples: 70000, batch_size: 65536, validation_split: 0 }',
+      'training: { steps: 3, optimizer: { name: adam }, loss: categorical_crossentropy }',
+      'optimization: { level: custom }',
+      'engine: { backend: wasm }',
+      '',
+    ].join('\n'),
+  );
+  const runs = join(out, 'oom-runs');
+  const { code, stderr } = trainlens('run', config, '--out', runs);
+  assert.equal(code, 1, stderr);
+  assert.match(
+    stderr,
+    /out of memory in step 1 with data\.batch_size 65536 \(forward\/backward; the backend said: .+\)\. Lower data\.batch_size to 32768 and set training\.gradient_accumulation: 2/,
+  );
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  const [runDir] = readdirSync(runs);
+  const run = JSON.parse(readFileSync(join(runs, runDir!, 'run.json'), 'utf8')) as { status: string; reason: string };
+  assert.equal(run.status, 'failed');
+  assert.match(run.reason, /out of memory in step 1 with data\.batch_size 65536/);
+});
+
+test('a data module that throws exits 1 naming the module, the sample and its line; the run record says why', () => {
+  const module = join(ROOT, 'test', 'fixtures', 'modules', 'throws-in-dataset.cjs');
+  const config = join(out, 'module.trainlens.yaml');
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'model: { preset: mlp, input_shape: [3], hidden: [4], outputs: 2 }',
+      `data: { source: module, path: ${JSON.stringify(module)}, batch_size: 4, cache: true }`,
+      'training: { steps: 3, optimizer: { name: adam }, loss: categorical_crossentropy }',
+      '',
+    ].join('\n'),
+  );
+  const runs = join(out, 'module-runs');
+  const { code, stderr } = trainlens('run', config, '--out', runs);
+  assert.equal(code, 1, stderr);
+  assert.match(
+    stderr,
+    /throws-in-dataset\.cjs: the run failed: the data module's dataset threw at sample 7: corrupt record 6 \(.*throws-in-dataset\.cjs:4:\d+\)/,
+  );
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  const [runDir] = readdirSync(runs);
+  const run = JSON.parse(readFileSync(join(runs, runDir!, 'run.json'), 'utf8')) as { status: string; reason: string };
+  assert.equal(run.status, 'failed');
+  assert.match(run.reason, /corrupt record 6/);
+});

@@ -226,8 +226,13 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
   } finally {
     gpuSampler.stop();
     await batches.dispose();
-    model.dispose();
-    for (const t of resume?.tensors.values() ?? []) t.dispose();
+    // After an out-of-memory error the backend's heap may be unusable; freeing must not hide the run's own error.
+    try {
+      model.dispose();
+      for (const t of resume?.tensors.values() ?? []) t.dispose();
+    } catch {
+      // nothing more to free: the engine process ends with the run's error
+    }
   }
 }
 

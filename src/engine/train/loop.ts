@@ -7,6 +7,7 @@ import { writeCheckpoint, type CheckpointState } from '../run/checkpoint';
 import type { InMemoryDataset } from '../data/dataset';
 import { compileTrainingLoss } from './forward';
 import { accuracy, lossFor } from './losses';
+import { isOutOfMemory, OutOfMemoryError, type StepPhase } from './outOfMemory';
 import type { MemoryMonitor } from './memoryMonitor';
 import { createOptimizer, learningRateAt } from './optimizer';
 
@@ -77,6 +78,26 @@ export interface LoopInput {
  * `monitoring.log_every` steps (each read is a host sync), except when the NaN guard must inspect every step.
  */
 export async function runLoop(input: LoopInput): Promise<LoopResult> {
+  const where = { step: 0, accumulation: input.config.training.gradient_accumulation ?? 1, phase: 'data' as StepPhase };
+  try {
+    return await trainSteps(input, where);
+  } catch (error) {
+    if (!isOutOfMemory(error)) throw error;
+    throw new OutOfMemoryError(
+      where.step + 1,
+      input.batches.batchSize,
+      where.accumulation,
+      where.phase,
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+/** The loop itself; `where` tells the caller which step and phase were running when something threw. */
+async function trainSteps(
+  input: LoopInput,
+  where: { step: number; accumulation: number; phase: StepPhase },
+): Promise<LoopResult> {
   const { config, model, batches, hooks = {} } = input;
   const training = config.training;
   const { loss: trainingLoss } = compileTrainingLoss(model, training.loss);
@@ -183,6 +204,9 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       return finish('stopped');
     }
     const stepStart = performance.now();
+    where.step = step;
+    where.accumulation = accumulation;
+    where.phase = 'data';
     const lr = learningRateAt(step, baseLr, training.schedule);
     opt.setLearningRate(lr);
     const log = (step + 1) % logEvery === 0 || step + 1 === input.totalSteps;
@@ -196,6 +220,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       const batch = await batches.next();
       waited += performance.now() - asked;
       if (micro === 0) input.memory?.mark('data');
+      where.phase = 'forward_backward';
       const { value, grads: g } = tf.variableGrads(() => trainingLoss(batch.xs, batch.ys), variables);
       // Without accumulation (the common case) no extra kernels run: sums and divisions start at the second micro-batch.
       if (!lossSum) lossSum = value;
@@ -219,6 +244,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
       lastBatch = batch;
     }
     input.memory?.mark('forward_backward');
+    where.phase = 'optimizer';
     const meanLoss = accumulation === 1 ? lossSum! : tf.div<tf.Scalar>(lossSum!, accumulation);
     if (meanLoss !== lossSum) lossSum!.dispose();
     const averaged = accumulation === 1 && !training.clip_norm;
@@ -263,6 +289,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     }
     for (const g of Object.values(applied)) g.dispose();
     input.memory?.mark('optimizer');
+    where.phase = 'metrics';
     peak = Math.max(peak, tf.memory().numBytes);
     step++;
 
@@ -296,6 +323,7 @@ export async function runLoop(input: LoopInput): Promise<LoopResult> {
     meanLoss.dispose();
     lastBatch?.xs.dispose();
     lastBatch?.ys.dispose();
+    where.phase = 'checkpoint';
     if (input.checkpoints?.every && step % input.checkpoints.every === 0) await checkpoint();
     const bestMetric = input.checkpoints?.bestMetric;
     const watched = bestMetric && validation && validating() ? validation[bestMetric] : undefined;
