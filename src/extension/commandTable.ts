@@ -23,6 +23,12 @@ export const COMMANDS = [
     requiresTrust: true,
   },
   {
+    id: 'trainlens.runTraining',
+    title: 'Run Training',
+    description: 'Train the config in the active editor (or the one chosen) in the engine, with progress and Cancel.',
+    requiresTrust: true,
+  },
+  {
     id: 'trainlens.newConfig',
     title: 'New Training Config',
     description: 'Open a new training config from the quickstart template.',

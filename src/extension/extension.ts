@@ -11,6 +11,7 @@ import { ConfigFeatures } from './config/configFeatures';
 import { NEW_CONFIG_TEMPLATE } from '../config/template';
 import { EngineService } from './engineService';
 import { createOutputChannel } from './output';
+import { runTrainingCommand } from './runs/runCommand';
 import { ENVIRONMENT_VIEW_TYPE, EnvironmentPanel, EnvironmentPanelSerializer } from './panels/environmentPanel';
 
 /** Everything the command handlers share; lives as long as the extension. */
@@ -21,7 +22,7 @@ interface Services {
 }
 
 /** One handler per command id; the type makes a missing or extra handler a compile error. */
-const handlers: Record<CommandId, (services: Services) => Promise<void> | void> = {
+const handlers: Record<CommandId, (services: Services, argument?: unknown) => Promise<unknown> | void> = {
   'trainlens.showEnvironment': showEnvironment,
   'trainlens.openEnvironmentPanel': ({ extensionUri, engine, log }) => EnvironmentPanel.show(extensionUri, engine, log),
   'trainlens.restartEngine': async ({ engine, log }) => {
@@ -29,6 +30,7 @@ const handlers: Record<CommandId, (services: Services) => Promise<void> | void> 
     log.info(`Engine restarted (pid ${client.info.pid}).`);
     void vscode.window.showInformationMessage(`TrainLens engine restarted (pid ${client.info.pid}).`);
   },
+  'trainlens.runTraining': (services, argument) => runTrainingCommand(services, argument),
   'trainlens.newConfig': newConfig,
   'trainlens.showOutput': ({ log }) => log.show(),
 };
@@ -42,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const command of COMMANDS) {
     const handler = handlers[command.id];
     context.subscriptions.push(
-      vscode.commands.registerCommand(command.id, async () => {
+      vscode.commands.registerCommand(command.id, async (argument?: unknown) => {
         if (command.requiresTrust && !vscode.workspace.isTrusted) {
           void vscode.window.showWarningMessage(
             `TrainLens: "${command.title}" starts processes, which is disabled in an untrusted workspace. Trust the workspace to use it; config validation works without trust.`,
@@ -50,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
           return;
         }
         try {
-          await handler(services);
+          return await handler(services, argument);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           log.error(`${command.title} failed: ${message}`);

@@ -45,6 +45,7 @@ export function startRun(
     const state: { stop: boolean; done?: Promise<unknown> } = { stop: false };
     let runId: string | undefined;
     let lastProgress = 0;
+    let first: { step: number; at: number } | undefined;
     state.done = runTraining(
       {
         configPath: params.configPath,
@@ -84,14 +85,19 @@ export function startRun(
           shouldStop: () => state.stop,
           onProgress: (step, totalSteps, epoch, samplesPerSec) => {
             const now = Date.now();
+            first ??= { step, at: now };
             if (now - lastProgress < PROGRESS_INTERVAL_MS && step < totalSteps) return;
             lastProgress = now;
+            // Time left at the pace of this run so far (steps of a resumed run before it started do not count).
+            const done = step - first.step;
+            const etaMs = done > 0 ? Math.round(((now - first.at) / done) * (totalSteps - step)) : undefined;
             void connection.sendNotification(ProgressNotification.type, {
               runId: runId!,
               step,
               totalSteps,
               epoch,
               samplesPerSec,
+              ...(etaMs !== undefined ? { etaMs } : {}),
             });
           },
           onMetrics: (row) =>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -125,6 +126,33 @@ export const tests: Array<[string, () => Promise<void>]> = [
               tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('trainlens.environment'),
           ),
       );
+    },
+  ],
+  [
+    'Run Training trains a config in the engine and resolves with its summary; the run record is on disk',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'trainlens-run-command-'));
+      const config = join(dir, 'small.trainlens.yaml');
+      writeFileSync(
+        config,
+        [
+          'version: 1',
+          'model: { preset: mlp, input_shape: [8], hidden: [16], outputs: 3 }',
+          'data: { source: synthetic, samples: 512, batch_size: 32 }',
+          'training: { steps: 40, optimizer: { name: adam }, loss: categorical_crossentropy }',
+          'monitoring: { log_every: 10 }',
+          'engine: { backend: auto }',
+          '',
+        ].join('\n'),
+      );
+      const summary = (await vscode.commands.executeCommand('trainlens.runTraining', vscode.Uri.file(config))) as
+        { status: string; steps: number; runDir: string; backend: string } | undefined;
+      assert.ok(summary, 'the command returned the run summary');
+      assert.equal(summary.status, 'completed');
+      assert.equal(summary.steps, 40);
+      const run = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8')) as { status: string };
+      assert.equal(run.status, 'completed');
+      assert.ok(summary.runDir.startsWith(join(dir, '.trainlens', 'runs')), summary.runDir);
     },
   ],
 ];

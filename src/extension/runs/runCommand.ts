@@ -1,0 +1,117 @@
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CancelRunRequest,
+  MetricsNotification,
+  ProgressNotification,
+  RunFailedNotification,
+  RunFinishedNotification,
+  StartRunRequest,
+} from '../../protocol/engine';
+import type { RunSummary } from '../../protocol/types';
+import type { EngineService } from '../engineService';
+
+/** What the run command needs from the extension. */
+export interface RunServices {
+  readonly engine: EngineService;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** The config to train: the command's argument (Explorer, editor title), else the active YAML editor, else ask. */
+async function targetConfig(argument: unknown): Promise<vscode.Uri | undefined> {
+  if (argument instanceof vscode.Uri) return argument;
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.languageId === 'yaml' && active.uri.scheme === 'file') return active.uri;
+  const picked = await vscode.window.showOpenDialog({
+    title: 'TrainLens: choose a training config',
+    filters: { 'Training config': ['yaml', 'yml'] },
+    canSelectMany: false,
+  });
+  return picked?.[0];
+}
+
+/** Human-readable time left. */
+function formatEta(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '';
+  const seconds = Math.round(ms / 1000);
+  return seconds >= 60 ? ` · ${Math.floor(seconds / 60)} min ${seconds % 60} s left` : ` · ${seconds} s left`;
+}
+
+/**
+ * `TrainLens: Run Training`: saves the config, refuses while it has errors (they are in the Problems view), starts
+ * the run in the engine and shows its progress (step, loss, samples/s, time left) in a cancellable notification;
+ * Cancel stops the run gracefully with an emergency checkpoint. Metrics go to the output channel. Resolves when
+ * the run has ended, with its summary (undefined when nothing ran).
+ */
+export async function runTrainingCommand(services: RunServices, argument?: unknown): Promise<RunSummary | undefined> {
+  const uri = await targetConfig(argument);
+  if (!uri) return undefined;
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.isDirty) await document.save();
+  const errors = vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'trainlens');
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const choice = await vscode.window.showErrorMessage(
+      `TrainLens: ${basename(uri.fsPath)} has ${errors.length} error${errors.length > 1 ? 's' : ''}; the first, at line ${first.range.start.line + 1}: ${first.message}`,
+      'Show Problems',
+    );
+    if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
+    return undefined;
+  }
+
+  const { engine, log } = services;
+  const client = await engine.get();
+  const name = basename(uri.fsPath);
+  log.info(`Run: ${uri.fsPath}`);
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TrainLens: training ${name}`, cancellable: true },
+    async (progress, token) => {
+      let loss: number | undefined;
+      let reported = 0;
+      const outcome = new Promise<RunSummary>((resolve, reject) => {
+        client.connection.onNotification(RunFinishedNotification.type, (p) => resolve(p.summary));
+        client.connection.onNotification(RunFailedNotification.type, (p) =>
+          reject(Object.assign(new Error(p.message), { file: p.file, path: p.path })),
+        );
+        client.onExit((exit) => reject(new Error(`the engine stopped during the run: ${exit.reason}`)));
+      });
+      outcome.catch(() => undefined);
+      client.connection.onNotification(MetricsNotification.type, (p) => {
+        if (p.values['loss'] !== undefined) loss = p.values['loss'];
+        const values = Object.entries(p.values)
+          .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+          .join(', ');
+        log.info(`[run] step ${p.step}: ${values}`);
+      });
+      client.connection.onNotification(ProgressNotification.type, (p) => {
+        const percent = (p.step / p.totalSteps) * 100;
+        progress.report({
+          increment: percent - reported,
+          message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
+        });
+        reported = percent;
+      });
+      const started = await client.connection.sendRequest(StartRunRequest.type, { configPath: uri.fsPath });
+      log.info(`Run ${started.runId} started: ${started.runDir}`);
+      const cancel = token.onCancellationRequested(() => {
+        log.info(`Run ${started.runId}: stopping (an emergency checkpoint is written).`);
+        void client.connection.sendRequest(CancelRunRequest.type, { runId: started.runId }).catch(() => undefined);
+      });
+      try {
+        return await outcome;
+      } finally {
+        cancel.dispose();
+      }
+    },
+  );
+  const line = `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, final loss ${summary.finalLoss === null ? 'n/a' : summary.finalLoss.toFixed(4)}.`;
+  log.info(`${line} Run record: ${summary.runDir}`);
+  void vscode.window.showInformationMessage(`TrainLens: ${line}`, 'Open run.json', 'Show Output').then((choice) => {
+    if (choice === 'Open run.json')
+      void vscode.window.showTextDocument(vscode.Uri.file(join(summary.runDir, 'run.json')));
+    if (choice === 'Show Output') log.show();
+  });
+  return summary;
+}
