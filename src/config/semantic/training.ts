@@ -24,6 +24,16 @@ export const checkTraining: SemanticCheck = (ctx) => {
     );
   }
 
+  if (data.source === 'module' && data.cache !== true && training.steps === undefined) {
+    // A warning, not an error: `trainlens run --steps N` supplies the steps from outside the config.
+    ctx.report(
+      'warning',
+      'semantic/stream-needs-steps',
+      ['data', 'cache' in data ? 'cache' : 'source'],
+      'A data module without data.cache is streamed, so the steps per epoch are unknown: set training.steps (or run with --steps), or data.cache: true to read the dataset once into memory.',
+    );
+  }
+
   const steps = totalSteps(ctx.config);
   if (steps !== undefined && training.validation_every !== undefined && training.validation_every > steps) {
     ctx.report(
