@@ -212,7 +212,7 @@ export class ModuleBatches implements BatchSource {
     private readonly dataset: tf.data.Dataset<tf.TensorContainer>,
     public batchSize: number,
     private readonly shape: SampleShape,
-    private readonly prefetch: number,
+    private prefetch: number,
     private readonly modulePath: string,
   ) {}
 
@@ -279,6 +279,15 @@ export class ModuleBatches implements BatchSource {
       ys: tf.tensor2d(y, [this.batchSize, this.shape.targetWidth]),
       epoch: this.epochNow,
     };
+  }
+
+  /** Stops TF.js's prefetch for the epochs that follow (the current epoch's buffer is freed as it drains). */
+  releaseCaches(): { batches: number; bytes: number } {
+    const width = this.shape.inputShape.reduce((a, b) => a * b, 1) + this.shape.targetWidth;
+    const bytes = this.prefetch * this.batchSize * width * Float32Array.BYTES_PER_ELEMENT;
+    const batches = this.prefetch;
+    this.prefetch = 0;
+    return { batches, bytes };
   }
 
   dispose(): Promise<void> {

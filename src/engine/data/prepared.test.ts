@@ -77,3 +77,14 @@ test('a smaller batch mid-run (reduce_batch) drops the prepared batches and cont
   );
   assert.deepEqual(await run({ prefetch: 3, workers: 2 }), plain);
 });
+
+test('releasing caches drops the batches prepared ahead, stops preparing ahead, and keeps the sequence', async () => {
+  await tf.setBackend('cpu');
+  const reference = await take(new PreparedBatches(new BatchIterator(data, 32, true, 9), settings[0]!), 8);
+  const source = new PreparedBatches(new BatchIterator(data, 32, true, 9), { prefetch: 3, workers: 0 });
+  const first = await take(source, 3);
+  assert.deepEqual(source.releaseCaches(), { batches: 3, bytes: 3 * 32 * (6 + 4) * 4 });
+  assert.deepEqual(source.releaseCaches(), { batches: 0, bytes: 0 }, 'nothing is prepared ahead any more');
+  assert.deepEqual([...first, ...(await take(source, 5))], reference);
+  await source.dispose();
+});

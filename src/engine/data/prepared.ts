@@ -32,7 +32,7 @@ interface Prepared {
 export class PreparedBatches implements BatchSource {
   private queue: Prepared[] = [];
   private readonly pool: BatchWorkerPool | undefined;
-  private readonly depth: number;
+  private depth: number;
   private consumedEpoch: number;
 
   constructor(
@@ -76,12 +76,21 @@ export class PreparedBatches implements BatchSource {
   }
 
   async next(): Promise<Batch> {
-    this.fill();
+    this.fill(1);
     const head = this.queue.shift()!;
+    this.fill(this.depth); // the following batches are prepared while this one is awaited and trained on
     const arrays = await head.ready;
-    this.fill();
     this.consumedEpoch = head.epoch;
     return toBatch(arrays, this.iterator.data, head.epoch);
+  }
+
+  releaseCaches(): { batches: number; bytes: number } {
+    const batches = this.queue.length;
+    const width = this.iterator.samples.width + this.iterator.samples.targetWidth;
+    const bytes = batches * this.iterator.batchSize * width * Float32Array.BYTES_PER_ELEMENT;
+    this.drop();
+    this.depth = 0;
+    return { batches, bytes };
   }
 
   async dispose(): Promise<void> {
@@ -89,9 +98,9 @@ export class PreparedBatches implements BatchSource {
     await this.pool?.dispose();
   }
 
-  /** Keeps `depth` batches in preparation beyond the next one. */
-  private fill(): void {
-    while (this.queue.length < this.depth + 1) {
+  /** Plans batches until `count` are in preparation. */
+  private fill(count: number): void {
+    while (this.queue.length < count) {
       const mark = this.iterator.mark();
       const plan = this.iterator.plan();
       this.queue.push({ mark, epoch: plan.epoch, ready: this.prepare(plan.indices) });

@@ -27,6 +27,11 @@ export interface BatchSource {
   readonly epoch: number;
   /** Batches per epoch, when the source knows (a stream does not). */
   readonly stepsPerEpoch: number | undefined;
+  /**
+   * Frees what the source holds beyond the batch in use (batches prepared ahead) and stops preparing ahead, for
+   * `optimization.memory.action: dispose_caches`. Returns what was freed; batches handed out stay the same.
+   */
+  releaseCaches(): { readonly batches: number; readonly bytes: number };
   /** Stops workers and streams. */
   dispose(): Promise<void>;
 }

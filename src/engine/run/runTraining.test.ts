@@ -160,6 +160,39 @@ test('memory is sampled into memory.jsonl; a tight memory limit with reduce_batc
   assert.ok(!memoryEvents.some((e) => e.startsWith('tensor-leak')), memoryEvents.join('\n'));
 });
 
+test('dispose_caches drops the batches prepared ahead when memory runs high, and the run goes on', async () => {
+  const configPath = join(dir, 'dispose.trainlens.yaml');
+  const rssMb = Math.ceil(process.memoryUsage().rss / 1024 / 1024);
+  writeFileSync(
+    configPath,
+    quickstart
+      .replace('prefetch: 0', 'prefetch: 4')
+      .replace('log_every: 20', 'log_every: 5\n  memory_interval_ms: 50')
+      .replace(
+        'level: basic',
+        'level: custom\n  memory:\n    warn_at: 0.5\n    act_at: 0.6\n    action: dispose_caches',
+      )
+      .replace('backend: auto', `backend: wasm\n  memory_limit_mb: ${rssMb}`),
+  );
+  const events: string[] = [];
+  const summary = await runTraining(
+    { configPath, steps: 30, outDir: join(dir, 'dispose') },
+    {
+      engineDir: __dirname,
+      environment: await noGpuEnvironment(),
+      onMemoryEvent: (e) => events.push(`${e.kind}: ${e.message}`),
+    },
+  );
+  assert.equal(summary.status, 'completed');
+  assert.equal(summary.steps, 30);
+  const actions = events.filter((e) => e.startsWith('action: '));
+  assert.equal(actions.length, 1, events.join('\n'));
+  assert.match(
+    actions[0]!,
+    /dispose_caches: dropped 4 batches prepared ahead \(37\.0 KiB\) and stopped preparing ahead/,
+  );
+});
+
 test('the checkpoint with the best validation metric is kept apart from the regular ones', async () => {
   const configPath = join(dir, 'best.trainlens.yaml');
   writeFileSync(

@@ -335,7 +335,15 @@ async function trainSteps(
         await checkpoint(join(input.checkpoints!.dir, 'best'), 1);
       }
     }
-    if (input.memory?.endStep(step) && memoryAction === 'reduce_batch' && batches.batchSize >= 2) {
+    const memoryHigh = input.memory?.endStep(step) ?? false;
+    if (memoryHigh && memoryAction === 'dispose_caches') {
+      const freed = batches.releaseCaches();
+      if (freed.batches > 0)
+        input.onMemoryAction?.(
+          `optimization.memory.action dispose_caches: dropped ${freed.batches} batch${freed.batches > 1 ? 'es' : ''} prepared ahead (${formatBytes(freed.bytes)}) and stopped preparing ahead`,
+        );
+    }
+    if (memoryHigh && memoryAction === 'reduce_batch' && batches.batchSize >= 2) {
       // Halve the micro-batch and double accumulation: the effective batch (and so the optimization) is unchanged.
       const before = batches.batchSize;
       batches.batchSize = Math.floor(before / 2);
@@ -410,4 +418,8 @@ async function evaluate(
 function adamAccumulators(optimizer: tf.Optimizer): Record<string, tf.Variable> {
   const internals = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
   return internals.accBeta1 && internals.accBeta2 ? { accBeta1: internals.accBeta1, accBeta2: internals.accBeta2 } : {};
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }

@@ -145,8 +145,9 @@ export const tests: Array<[string, () => Promise<void>]> = [
           '',
         ].join('\n'),
       );
-      const summary = (await vscode.commands.executeCommand('trainlens.runTraining', vscode.Uri.file(config))) as
-        { status: string; steps: number; runDir: string; backend: string } | undefined;
+      const summary = await vscode.commands.executeCommand<
+        { status: string; steps: number; runDir: string; backend: string } | undefined
+      >('trainlens.runTraining', vscode.Uri.file(config));
       assert.ok(summary, 'the command returned the run summary');
       assert.equal(summary.status, 'completed');
       assert.equal(summary.steps, 40);
