@@ -5,6 +5,8 @@ import type { CliIo } from './io';
 export interface Progress {
   /** Moves to step `value` of `total` with a short label of what is happening now. */
   update(value: number, label: string): void;
+  /** Prints a message line without garbling the bar. */
+  log(message: string): void;
   /** Ends the bar (or prints the last line). */
   stop(): void;
 }
@@ -19,6 +21,9 @@ export function createProgress(io: CliIo, total: number, title: string): Progres
         if (line !== last) io.stderr(`${line}\n`);
         last = line;
       },
+      log(message) {
+        io.stderr(`${message}\n`);
+      },
       stop() {},
     };
   }
@@ -32,6 +37,11 @@ export function createProgress(io: CliIo, total: number, title: string): Progres
   return {
     update(value, label) {
       bar.update(value, { label });
+    },
+    log(message) {
+      // Clear the bar's line, print, and let the bar draw itself again below.
+      process.stderr.write(`\r\x1b[K${message}\n`);
+      bar.render();
     },
     stop() {
       bar.stop();

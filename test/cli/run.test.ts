@@ -20,6 +20,10 @@ test('run --json trains the quickstart in the engine process and prints the cont
     '--json',
   );
   assert.equal(code, 0, stderr);
+  assert.match(
+    stderr,
+    /^model: mlp, 85,002 parameters; backend wasm \(skipped tensorflow-gpu: not installed next to the TrainLens engine; tensorflow: not installed next to the TrainLens engine\); 60 steps$/m,
+  );
   const summary = JSON.parse(stdout) as RunSummary;
   assert.deepEqual(Object.keys(summary).sort(), [
     'backend',

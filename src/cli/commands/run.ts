@@ -61,11 +61,18 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
           'Use auto, tensorflow, wasm or cpu.',
         );
       }
+      let progress: Progress | undefined;
       const client = await EngineClient.start({
         enginePath: join(engineDir, 'engine.js'),
         clientName: 'trainlens-cli',
+        // The engine's reports (model and backend, memory warnings and actions) go to stderr with the progress.
+        onLog: (level, message) => {
+          if (level === 'debug' || level === 'trace') return;
+          const line = `${level === 'info' ? '' : `${level}: `}${message}`;
+          if (progress) progress.log(line);
+          else io.stderr(`${line}\n`);
+        },
       });
-      let progress: Progress | undefined;
       let lastLoss: number | undefined;
       try {
         const outcome = new Promise<RunSummary>((resolve, reject) => {

@@ -76,6 +76,7 @@ export function startRun(
             level: event.kind === 'action' ? 'info' : 'warn',
             message: `memory: ${event.message}`,
           }),
+        onInfo: (message) => void connection.sendNotification(LogNotification.type, { level: 'info', message }),
         onStarted: (id, dir) => {
           runId = id;
           context.runs.set(id, state);

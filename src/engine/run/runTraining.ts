@@ -53,6 +53,8 @@ export interface RunContext {
   readonly onMemoryEvent?: (event: MemoryEvent | { kind: 'action'; step?: number; message: string }) => void;
   /** The nvidia-smi executable for GPU sampling (default `nvidia-smi`; tests give a stand-in: no GPU exists there). */
   readonly nvidiaSmi?: string;
+  /** One-line reports meant for the user: the model and backend chosen, optimizations that are not available. */
+  readonly onInfo?: (message: string) => void;
   /** Called once the run directory exists. */
   readonly onStarted?: (runId: string, runDir: string) => void;
 }
@@ -135,6 +137,13 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     status: 'running',
   };
   record.writeRunJson(runJson);
+  // The first clause of each reason; run.json and `trainlens doctor` have the whole of it.
+  const skippedText = backend.skipped.map((b) => `${b.name}: ${b.reason.split(/[,;(]/)[0]!.trim()}`).join('; ');
+  context.onInfo?.(
+    `model: ${config.model.path ? `saved model ${config.model.path}` : (config.model.preset ?? 'layers')}, ${model.countParams().toLocaleString('en-US')} parameters; ` +
+      `backend ${backend.name}${skippedText ? ` (skipped ${skippedText})` : ''}; ${totalSteps} steps`,
+  );
+  for (const message of unavailable) context.onInfo?.(`not applied: ${message}`);
 
   const switches = effectiveSwitches(config.optimization);
   const events: Array<{ kind: string; step?: number; message: string }> = [];
