@@ -2,16 +2,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ResponseError } from 'vscode-jsonrpc';
 import { EngineClient } from '../../engine/client/engineClient';
-import {
-  CancelRunRequest,
-  EngineErrorCodes,
-  MetricsNotification,
-  ProgressNotification,
-  RunFailedNotification,
-  RunFinishedNotification,
-  StartRunRequest,
-} from '../../protocol/engine';
-import type { RunSummary } from '../../protocol/types';
+import { RunFailure, startRun, type RunSession } from '../../engine/client/runSession';
+import { EngineErrorCodes } from '../../protocol/engine';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
 import { createProgress, type Progress } from '../progress';
@@ -75,43 +67,30 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
       });
       let lastLoss: number | undefined;
       try {
-        const outcome = new Promise<RunSummary>((resolve, reject) => {
-          client.connection.onNotification(RunFinishedNotification.type, (p) => resolve(p.summary));
-          client.connection.onNotification(RunFailedNotification.type, (p) =>
-            reject(
-              new CliError(
-                `the run failed: ${p.message}${/[.?!]$/.test(p.message) ? '' : '.'}`,
-                ExitCode.problems,
-                undefined,
-                p.file ? { file: p.file } : undefined,
-              ),
-            ),
-          );
-          client.onExit((exit) =>
-            reject(new CliError(`the engine stopped during the run: ${exit.reason}.`, ExitCode.problems)),
-          );
-        });
-        // Rejections before the run starts (the engine is shut down after a refused request) are handled below.
-        outcome.catch(() => undefined);
-        client.connection.onNotification(MetricsNotification.type, (p) => {
-          if (p.values['loss'] !== undefined) lastLoss = p.values['loss'];
-        });
-        client.connection.onNotification(ProgressNotification.type, (p) => {
-          progress ??= createProgress(io, p.totalSteps, 'train');
-          const loss = lastLoss !== undefined ? ` loss ${lastLoss.toFixed(4)}` : '';
-          progress.update(p.step, `epoch ${p.epoch + 1}${loss}, ${Math.round(p.samplesPerSec)} samples/s`);
-        });
-        let started: StartRunRequest.Result;
+        let session: RunSession;
         try {
-          started = await client.connection.sendRequest(StartRunRequest.type, {
-            configPath: config,
-            ...(options.out ? { outDir: options.out } : {}),
-            ...(steps ? { steps } : {}),
-            ...(epochs ? { epochs } : {}),
-            ...(options.backend ? { backend: options.backend as 'auto' } : {}),
-            ...(options.resume ? { resume: options.resume } : {}),
-            ...(options.profile ? { profile: true } : {}),
-          });
+          session = await startRun(
+            client,
+            {
+              configPath: config,
+              ...(options.out ? { outDir: options.out } : {}),
+              ...(steps ? { steps } : {}),
+              ...(epochs ? { epochs } : {}),
+              ...(options.backend ? { backend: options.backend as 'auto' } : {}),
+              ...(options.resume ? { resume: options.resume } : {}),
+              ...(options.profile ? { profile: true } : {}),
+            },
+            {
+              onMetrics: (p) => {
+                if (p.values['loss'] !== undefined) lastLoss = p.values['loss'];
+              },
+              onProgress: (p) => {
+                progress ??= createProgress(io, p.totalSteps, 'train');
+                const loss = lastLoss !== undefined ? ` loss ${lastLoss.toFixed(4)}` : '';
+                progress.update(p.step, `epoch ${p.epoch + 1}${loss}, ${Math.round(p.samplesPerSec)} samples/s`);
+              },
+            },
+          );
         } catch (error) {
           if (error instanceof ResponseError) {
             const exit = error.code === EngineErrorCodes.invalidConfig ? ExitCode.problems : ExitCode.usage;
@@ -125,11 +104,16 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
         let interrupts = 0;
         const onSigint = () => {
           if (++interrupts > 1) client.kill();
-          else
-            void client.connection.sendRequest(CancelRunRequest.type, { runId: started.runId }).catch(() => undefined);
+          else void session.cancel().catch(() => undefined);
         };
         process.on('SIGINT', onSigint);
-        const summary = await outcome.finally(() => process.off('SIGINT', onSigint));
+        const summary = await session.outcome
+          .catch((error: unknown) => {
+            if (!(error instanceof RunFailure)) throw error;
+            const message = `the run failed: ${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}`;
+            throw new CliError(message, ExitCode.problems, undefined, error.file ? { file: error.file } : undefined);
+          })
+          .finally(() => process.off('SIGINT', onSigint));
         progress?.stop();
         if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
         else {

@@ -35,14 +35,12 @@ export function createSyntheticData(spec: SyntheticSpec): InMemoryDataset {
       const v = row[i]!;
       for (let o = 0; o < spec.outputs; o++) scores[o]! += v * teacher[i * spec.outputs + o]!;
     }
-    const target = targets.subarray(s * spec.outputs, (s + 1) * spec.outputs);
-    if (spec.task === 'classification') {
-      let best = 0;
-      for (let o = 1; o < spec.outputs; o++) if (scores[o]! > scores[best]!) best = o;
-      target[best] = 1;
-    } else {
-      for (let o = 0; o < spec.outputs; o++) target[o] = scores[o]! + 0.05 * normal(random);
-    }
+    writeTarget(
+      targets.subarray(s * spec.outputs, (s + 1) * spec.outputs),
+      scores,
+      spec.task,
+      () => 0.05 * normal(random),
+    );
   }
   return { inputShape: spec.inputShape, targetWidth: spec.outputs, features, targets, size: spec.samples };
 }
@@ -62,12 +60,21 @@ function tokenData(spec: SyntheticSpec, length: number, random: () => number): I
       features[s * length + t] = token;
       for (let o = 0; o < spec.outputs; o++) scores[o]! += teacher[token * spec.outputs + o]!;
     }
-    const target = targets.subarray(s * spec.outputs, (s + 1) * spec.outputs);
-    if (spec.task === 'classification') {
-      let best = 0;
-      for (let o = 1; o < spec.outputs; o++) if (scores[o]! > scores[best]!) best = o;
-      target[best] = 1;
-    } else target.set(scores);
+    writeTarget(targets.subarray(s * spec.outputs, (s + 1) * spec.outputs), scores, spec.task, () => 0);
   }
   return { inputShape: spec.inputShape, targetWidth: spec.outputs, features, targets, size: spec.samples };
+}
+
+/** The teacher's answer as a target row: one-hot of the best score (classification), or the scores plus noise. */
+function writeTarget(
+  target: Float32Array,
+  scores: Float32Array,
+  task: SyntheticSpec['task'],
+  noise: () => number,
+): void {
+  if (task === 'classification') {
+    let best = 0;
+    for (let o = 1; o < scores.length; o++) if (scores[o]! > scores[best]!) best = o;
+    target[best] = 1;
+  } else for (let o = 0; o < scores.length; o++) target[o] = scores[o]! + noise();
 }

@@ -1,18 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { MemorySampleNotification } from '../../protocol/engine';
 import type { GpuInfo } from '../../protocol/types';
 
-/** One memory sample (a row of memory.jsonl and a run/memorySample notification). */
-export interface MemorySample {
-  readonly tMs: number;
-  readonly step: number;
-  readonly tensors: number;
-  readonly tensorBytes: number;
-  readonly rssBytes: number;
-  readonly heapUsedBytes: number;
-  /** GPU 0's memory in use and utilization (from nvidia-smi), when the machine has an NVIDIA GPU. */
-  readonly gpuUsedBytes?: number;
-  readonly gpuUtilizationPercent?: number;
-}
+/** One memory sample: a row of memory.jsonl, and (with the run id) a `run/memorySample` notification. */
+export type MemorySample = Omit<MemorySampleNotification.Params, 'runId'> & { readonly step: number };
 
 /** Something the monitor noticed: a threshold crossed or a tensor leak, with the numbers. */
 export interface MemoryEvent {

@@ -1,13 +1,6 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import {
-  CancelRunRequest,
-  MetricsNotification,
-  ProgressNotification,
-  RunFailedNotification,
-  RunFinishedNotification,
-  StartRunRequest,
-} from '../../protocol/engine';
+import { startRun } from '../../engine/client/runSession';
 import type { RunSummary } from '../../protocol/types';
 import type { EngineService } from '../engineService';
 
@@ -70,37 +63,34 @@ export async function runTrainingCommand(services: RunServices, argument?: unkno
     async (progress, token) => {
       let loss: number | undefined;
       let reported = 0;
-      const outcome = new Promise<RunSummary>((resolve, reject) => {
-        client.connection.onNotification(RunFinishedNotification.type, (p) => resolve(p.summary));
-        client.connection.onNotification(RunFailedNotification.type, (p) =>
-          reject(Object.assign(new Error(p.message), { file: p.file, path: p.path })),
-        );
-        client.onExit((exit) => reject(new Error(`the engine stopped during the run: ${exit.reason}`)));
-      });
-      outcome.catch(() => undefined);
-      client.connection.onNotification(MetricsNotification.type, (p) => {
-        if (p.values['loss'] !== undefined) loss = p.values['loss'];
-        const values = Object.entries(p.values)
-          .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
-          .join(', ');
-        log.info(`[run] step ${p.step}: ${values}`);
-      });
-      client.connection.onNotification(ProgressNotification.type, (p) => {
-        const percent = (p.step / p.totalSteps) * 100;
-        progress.report({
-          increment: percent - reported,
-          message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
-        });
-        reported = percent;
-      });
-      const started = await client.connection.sendRequest(StartRunRequest.type, { configPath: uri.fsPath });
-      log.info(`Run ${started.runId} started: ${started.runDir}`);
+      const session = await startRun(
+        client,
+        { configPath: uri.fsPath },
+        {
+          onMetrics: (p) => {
+            if (p.values['loss'] !== undefined) loss = p.values['loss'];
+            const values = Object.entries(p.values)
+              .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+              .join(', ');
+            log.info(`[run] step ${p.step}: ${values}`);
+          },
+          onProgress: (p) => {
+            const percent = (p.step / p.totalSteps) * 100;
+            progress.report({
+              increment: percent - reported,
+              message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
+            });
+            reported = percent;
+          },
+        },
+      );
+      log.info(`Run ${session.runId} started: ${session.runDir}`);
       const cancel = token.onCancellationRequested(() => {
-        log.info(`Run ${started.runId}: stopping (an emergency checkpoint is written).`);
-        void client.connection.sendRequest(CancelRunRequest.type, { runId: started.runId }).catch(() => undefined);
+        log.info(`Run ${session.runId}: stopping (an emergency checkpoint is written).`);
+        void session.cancel().catch(() => undefined);
       });
       try {
-        return await outcome;
+        return await session.outcome;
       } finally {
         cancel.dispose();
       }
