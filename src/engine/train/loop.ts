@@ -310,13 +310,16 @@ async function trainSteps(
         values['accuracy'] = (await acc.data())[0]!;
         acc.dispose();
       }
-      if (validating())
+      if (validating()) {
+        where.phase = 'validation';
         Object.assign(
           values,
           (validation = await evaluate(model, input.validation!, batches.batchSize, training.loss, wantsAccuracy)),
         );
+      }
       hooks.onMetrics?.({ step, epoch: batches.epoch, values });
     } else if (validating()) {
+      where.phase = 'validation';
       validation = await evaluate(model, input.validation!, batches.batchSize, training.loss, wantsAccuracy);
       hooks.onMetrics?.({ step, epoch: batches.epoch, values: validation });
     }
