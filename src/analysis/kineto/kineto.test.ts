@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readTrace } from '../ingest/traceReader';
+import { KinetoProfileBuilder } from './kineto';
+
+const TRACES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'traces');
+
+async function profileOf(name: string) {
+  const file = join(TRACES, name);
+  const builder = new KinetoProfileBuilder();
+  const document = await readTrace(file, { onEvent: (event) => builder.add(event) });
+  return builder.build(file, document.metadata, document.bytes);
+}
+
+// What the PyTorch profiler plugin's overview showed for each trace (torch-tb-profiler 0.4.3, run unmodified):
+// steps used, average step (µs), % of the average step per category, GPU utilization %.
+const PLUGIN: Array<[string, string[], number, Record<string, number>, number | undefined]> = [
+  ['hta_alexnet_a100', ['0'], 43348556, { kernel: 0.02, memcpy: 0.13, runtime: 97.39, cpu_exec: 2.46 }, 0.02],
+  [
+    'hta_nccl_2ranks_a100',
+    ['4', '5', '6'],
+    222368,
+    { kernel: 23.27, memcpy: 0.29, memset: 0.05, communication: 0.16, runtime: 4.52, cpu_exec: 71.62, other: 0.1 },
+    23.26,
+  ],
+  [
+    'hta_ns_resolution_v100',
+    ['101', '102', '103', '104', '105'],
+    96704,
+    { kernel: 96.83, memcpy: 0.77, memset: 0.12, communication: 0.01, runtime: 0.84, cpu_exec: 1.26, other: 0.18 },
+    96.83,
+  ],
+  [
+    'hta_sampled_rank0_ws128',
+    ['551', '552'],
+    615120,
+    { kernel: 44.49, memcpy: 0.03, communication: 0.02, runtime: 0.5, cpu_exec: 53.69, other: 1.27 },
+    44.49,
+  ],
+  [
+    'hta_sampled_rank1_ws128',
+    ['551', '552'],
+    619272,
+    { kernel: 46.47, memcpy: 0.37, communication: 0.01, runtime: 0.35, cpu_exec: 51.55, other: 1.26 },
+    46.46,
+  ],
+  [
+    'hta_minitoy_mi250_rocm',
+    ['1'],
+    9288,
+    { kernel: 1.19, memcpy: 0.41, runtime: 72.12, cpu_exec: 20.48, other: 5.8 },
+    1.19,
+  ],
+  ['hta_compare_base', ['1009', '1010'], 58632, { kernel: 0.18, communication: 0.06, other: 99.75 }, 0.18],
+  ['hta_cpu_only_rank34', ['551'], 210109, { communication: 85.09, other: 14.91 }, undefined],
+];
+
+for (const [name, steps, meanUs, percent, utilization] of PLUGIN) {
+  test(`${name}: steps, breakdown and GPU utilization equal the PyTorch profiler plugin's`, async () => {
+    const profile = await profileOf(`${name}.json.gz`);
+    assert.deepEqual(
+      profile.steps.map((s) => s.name),
+      steps,
+    );
+    const total = profile.steps.reduce((a, s) => a + (s.endUs - s.startUs), 0);
+    assert.equal(Math.round(total / steps.length), meanUs);
+    for (const category of profile.categories) {
+      const share = (100 * profile.steps.reduce((a, s) => a + s.breakdown[category]!, 0)) / total;
+      assert.ok(
+        Math.abs(share - (percent[category] ?? 0)) < 0.006,
+        `${category}: ${share.toFixed(3)}% vs ${percent[category] ?? 0}%`,
+      );
+    }
+    if (utilization === undefined) assert.equal(profile.gpuUtilization, undefined);
+    else
+      assert.ok(Math.abs(profile.gpuUtilization! * 100 - utilization) < 0.006, `utilization ${profile.gpuUtilization}`);
+  });
+}
+
+test('device properties, distributed info, kernel and operator tables come from the trace', async () => {
+  const profile = await profileOf('hta_nccl_2ranks_a100.json.gz');
+  assert.ok(profile.devices.length > 0 && /A100/.test(profile.devices[0]!.name), JSON.stringify(profile.devices[0]));
+  assert.equal(profile.devices[0]!.computeCapability, '8.0');
+  assert.deepEqual(profile.distributed && [profile.distributed.worldSize], [2]);
+  assert.ok(profile.kernels.length > 0 && profile.kernels[0]!.totalUs >= profile.kernels[1]!.totalUs);
+  assert.ok(profile.kernels.some((k) => /nccl/i.test(k.name)));
+  assert.ok(profile.operators.length > 0 && profile.operators.every((o) => o.calls > 0 && o.meanUs <= o.maxUs));
+  assert.ok(profile.launches && profile.launches.kernels > 0);
+});

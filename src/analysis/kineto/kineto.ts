@@ -1,0 +1,413 @@
+import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
+import { KINETO_CATEGORIES } from '../profile';
+import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
+
+/** How an event's category (old or new dialect, any case) counts. */
+const EVENT_TYPES: Readonly<Record<string, string>> = {
+  trace: 'trace',
+  cpu_op: 'operator',
+  operator: 'operator',
+  runtime: 'runtime',
+  cuda_runtime: 'runtime',
+  mtia_runtime: 'runtime',
+  xpu_runtime: 'runtime',
+  privateuse1_runtime: 'runtime',
+  kernel: 'kernel',
+  memcpy: 'memcpy',
+  gpu_memcpy: 'memcpy',
+  memset: 'memset',
+  gpu_memset: 'memset',
+  python: 'python',
+  python_function: 'python_function',
+  user_annotation: 'user_annotation',
+  gpu_user_annotation: 'user_annotation',
+};
+
+/** CPU-side collective operations (NCCL and Gloo): their time, and their kernels', is communication. */
+const COLLECTIVES = new Set(
+  ['broadcast', 'reduce', 'all_reduce', 'all_gather', 'reduce_scatter'].flatMap((op) => [`nccl:${op}`, `gloo:${op}`]),
+);
+
+/** Role indices, in priority order (KINETO_CATEGORIES without `other`). */
+const KERNEL = 0;
+const MEMCPY = 1;
+const MEMSET = 2;
+const COMMUNICATION = 3;
+const RUNTIME = 4;
+const DATALOADER = 5;
+const CPU_EXEC = 6;
+const ROLES = 7;
+
+/** Kernels shorter than this count as short (launch overhead dominates them). */
+export const SHORT_KERNEL_US = 10;
+
+/** A growable list of numbers, so millions of intervals do not become millions of objects. */
+class Numbers {
+  data = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+function numberArg(args: unknown, ...names: string[]): number | undefined {
+  if (!args || typeof args !== 'object') return undefined;
+  for (const name of names) {
+    const value = (args as Record<string, unknown>)[name];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+  }
+  return undefined;
+}
+
+function aggregate(map: Map<string, { calls: number; total: number; max: number }>): OpAggregate[] {
+  return [...map.entries()]
+    .map(([name, a]) => ({ name, calls: a.calls, totalUs: a.total, meanUs: a.total / a.calls, maxUs: a.max }))
+    .sort((a, b) => b.totalUs - a.totalUs);
+}
+
+function add(map: Map<string, { calls: number; total: number; max: number }>, name: string, dur: number): void {
+  const entry = map.get(name);
+  if (entry) {
+    entry.calls++;
+    entry.total += dur;
+    if (dur > entry.max) entry.max = dur;
+  } else map.set(name, { calls: 1, total: dur, max: dur });
+}
+
+/**
+ * Builds a {@link Profile} from the events of a Kineto (PyTorch profiler) trace, fed one at a time, with the PyTorch
+ * profiler plugin's semantics so the numbers match what its overview showed:
+ *
+ * - Steps are the `ProfilerStep#N` spans (the whole CPU activity as one step "0" when there are none), each
+ *   extended to the end of the device work its runtime calls launched; trailing steps that launched no device work
+ *   are dropped, and the last step is dropped when it launched under 80% of the previous step's device events
+ *   (the profiler may have missed its kernels).
+ * - Each step's time goes to one category by strict priority: kernel > memcpy > memset > communication > runtime >
+ *   dataloader > cpu_exec > other, so overlapping work is counted once.
+ * - Kernels whose CPU-side operation is an NCCL/Gloo collective are communication; so is the collective itself.
+ * - GPU utilization is the union of kernel intervals over the analysed span divided by its length.
+ */
+export class KinetoProfileBuilder {
+  private readonly roles = Array.from({ length: ROLES }, () => new Numbers());
+  private readonly kernelStart = new Numbers();
+  private readonly kernelEnd = new Numbers();
+  private readonly kernelExternal = new Numbers();
+  private readonly runtimeStart = new Numbers();
+  private readonly runtimeEnd = new Numbers();
+  private readonly runtimeCorrelation = new Numbers();
+  private readonly deviceStart = new Numbers();
+  private readonly deviceEnd = new Numbers();
+  private readonly deviceCorrelation = new Numbers();
+  private readonly collectiveIds = new Set<number>();
+  private readonly steps: Array<{ name: string; start: number; end: number }> = [];
+  private readonly kernels = new Map<string, { calls: number; total: number; max: number }>();
+  private readonly operators = new Map<string, { calls: number; total: number; max: number }>();
+  private readonly memoryT = new Numbers();
+  private readonly memoryBytes = new Numbers();
+  private cpuMin = Infinity;
+  private cpuMax = -Infinity;
+  private shortKernels = 0;
+  private shortKernelUs = 0;
+  events = 0;
+
+  /** Takes one trace event. */
+  add(event: Record<string, unknown>): void {
+    this.events++;
+    const ph = event['ph'];
+    if (ph === 'i' && event['name'] === '[memory]') {
+      const ts = event['ts'];
+      const allocated = numberArg(event['args'], 'Total Allocated');
+      if (typeof ts === 'number' && allocated !== undefined) {
+        this.memoryT.push(ts);
+        this.memoryBytes.push(allocated);
+      }
+      return;
+    }
+    if (ph !== 'X') return;
+    const cat = typeof event['cat'] === 'string' ? event['cat'].toLowerCase() : '';
+    let type = EVENT_TYPES[cat];
+    if (!type) return;
+    const ts = event['ts'];
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) return;
+    const rawDur = event['dur'];
+    const dur = typeof rawDur === 'number' && Number.isFinite(rawDur) && rawDur > 0 ? rawDur : 0;
+    const end = ts + dur;
+    const name = typeof event['name'] === 'string' ? event['name'] : '';
+    const args = event['args'];
+    if ((type === 'operator' || type === 'user_annotation') && name.startsWith('ProfilerStep#')) type = 'step';
+
+    switch (type) {
+      case 'kernel': {
+        this.kernelStart.push(ts);
+        this.kernelEnd.push(end);
+        this.kernelExternal.push(numberArg(args, 'external id', 'External id') ?? Number.NaN);
+        this.device(ts, end, args);
+        add(this.kernels, name, dur);
+        if (dur < SHORT_KERNEL_US) {
+          this.shortKernels++;
+          this.shortKernelUs += dur;
+        }
+        return;
+      }
+      case 'memcpy':
+      case 'memset':
+        this.roles[type === 'memcpy' ? MEMCPY : MEMSET]!.push(ts);
+        this.roles[type === 'memcpy' ? MEMCPY : MEMSET]!.push(end);
+        this.device(ts, end, args);
+        return;
+      case 'runtime':
+        this.roles[RUNTIME]!.push(ts);
+        this.roles[RUNTIME]!.push(end);
+        this.runtimeStart.push(ts);
+        this.runtimeEnd.push(end);
+        this.runtimeCorrelation.push(numberArg(args, 'correlation') ?? Number.NaN);
+        return;
+      case 'step': {
+        this.steps.push({ name: name.slice('ProfilerStep#'.length), start: ts, end });
+        this.cpu(ts, end);
+        return;
+      }
+      case 'operator':
+      case 'user_annotation':
+      case 'python': {
+        if (
+          type !== 'python' &&
+          ((name.startsWith('enumerate(DataLoader)#') && name.endsWith('.__next__')) ||
+            name.startsWith('enumerate(DataPipe)#'))
+        ) {
+          this.roles[DATALOADER]!.push(ts);
+          this.roles[DATALOADER]!.push(end);
+        } else if (COLLECTIVES.has(name)) {
+          this.roles[COMMUNICATION]!.push(ts);
+          this.roles[COMMUNICATION]!.push(end);
+          const external = numberArg(args, 'external id', 'External id');
+          if (external !== undefined) this.collectiveIds.add(external);
+        } else {
+          this.roles[CPU_EXEC]!.push(ts);
+          this.roles[CPU_EXEC]!.push(end);
+        }
+        if (type !== 'user_annotation') this.cpu(ts, end);
+        if (type === 'operator') add(this.operators, name, dur);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private device(start: number, end: number, args: unknown): void {
+    this.deviceStart.push(start);
+    this.deviceEnd.push(end);
+    this.deviceCorrelation.push(numberArg(args, 'correlation') ?? Number.NaN);
+  }
+
+  private cpu(start: number, end: number): void {
+    if (start < this.cpuMin) this.cpuMin = start;
+    if (end > this.cpuMax) this.cpuMax = end;
+  }
+
+  /** The profile, once every event has been added. */
+  build(file: string, metadata: Readonly<Record<string, unknown>>, bytes: number): Profile {
+    // Kernels launched by a collective are communication; the others are compute kernels.
+    const kernelStart = this.kernelStart.view();
+    const kernelEnd = this.kernelEnd.view();
+    const kernelExternal = this.kernelExternal.view();
+    for (let i = 0; i < kernelStart.length; i++) {
+      const role = this.collectiveIds.has(kernelExternal[i]!) ? COMMUNICATION : KERNEL;
+      this.roles[role]!.push(kernelStart[i]!);
+      this.roles[role]!.push(kernelEnd[i]!);
+    }
+    const roleRanges = this.roles.map((r) => mergeRanges(r.view()));
+
+    let stepsNote: string | undefined;
+    let steps = [...this.steps].sort((a, b) => a.start - b.start);
+    if (steps.length === 0) {
+      if (!Number.isFinite(this.cpuMin)) throw new Error('the trace has no CPU operators and no steps to analyse');
+      steps = [{ name: '0', start: this.cpuMin, end: this.cpuMax }];
+      stepsNote = 'the trace has no ProfilerStep markers: the whole trace is analysed as one step';
+    }
+    const dropped = this.extendStepsToDevice(steps);
+    if (dropped > 0) {
+      stepsNote = `the last ${dropped} step${dropped > 1 ? 's were' : ' was'} left out: the profiler may not have captured all the device work ${dropped > 1 ? 'they' : 'it'} launched`;
+      steps = steps.slice(0, steps.length - dropped);
+    }
+
+    // Priority split: each role takes what is left of the steps after the roles before it.
+    const stepSlots = mergeRanges(steps.flatMap((s) => [s.start, s.end]));
+    let slots = stepSlots;
+    const costs: Ranges[] = [];
+    roleRanges.forEach((role, i) => {
+      const range = i === 0 ? role : intersectRanges(slots, role);
+      costs.push(range);
+      slots = subtractRanges(slots, range);
+    });
+    costs.push(slots);
+    const profileSteps: ProfileStep[] = steps.map((step) => {
+      const window = Float64Array.of(step.start, step.end);
+      const breakdown: Record<string, number> = {};
+      KINETO_CATEGORIES.forEach((category, i) => (breakdown[category] = sumRanges(intersectRanges(window, costs[i]!))));
+      return { name: step.name, startUs: step.start, endUs: step.end, breakdown };
+    });
+
+    const hasGpu = kernelStart.length > 0;
+    let gpuUtilization: number | undefined;
+    if (hasGpu && steps.length > 0) {
+      const span = Float64Array.of(steps[0]!.start, steps.at(-1)!.end);
+      const busy = sumRanges(intersectRanges(span, mergeRanges(interleave(kernelStart, kernelEnd))));
+      gpuUtilization = span[1]! > span[0]! ? busy / (span[1]! - span[0]!) : 0;
+    }
+    const kernelTotal = [...this.kernels.values()].reduce((a, k) => a + k.total, 0);
+    const memoryT = this.memoryT.view();
+    const memoryBytes = this.memoryBytes.view();
+    return {
+      source: 'kineto',
+      file,
+      devices: devicesOf(metadata),
+      ...distributedOf(metadata),
+      categories: KINETO_CATEGORIES,
+      steps: profileSteps,
+      ...(stepsNote ? { stepsNote } : {}),
+      ...(gpuUtilization !== undefined ? { gpuUtilization } : {}),
+      kernels: aggregate(this.kernels),
+      operators: aggregate(this.operators),
+      ...(hasGpu
+        ? {
+            launches: {
+              kernels: kernelStart.length,
+              shortKernels: this.shortKernels,
+              shortKernelShare: kernelTotal > 0 ? this.shortKernelUs / kernelTotal : 0,
+            },
+          }
+        : {}),
+      ...(memoryT.length > 0
+        ? {
+            memory: {
+              tUs: Float64Array.from(memoryT),
+              allocatedBytes: Float64Array.from(memoryBytes),
+              peakBytes: memoryBytes.reduce((a, b) => Math.max(a, b), 0),
+            },
+          }
+        : {}),
+      stats: { events: this.events, bytes },
+    };
+  }
+
+  /**
+   * Extends each step to the end of the device work launched by runtime calls inside it (in place) and returns how
+   * many trailing steps to drop.
+   */
+  private extendStepsToDevice(steps: Array<{ name: string; start: number; end: number }>): number {
+    const runtimeStart = this.runtimeStart.view();
+    const runtimeEnd = this.runtimeEnd.view();
+    const runtimeCorrelation = this.runtimeCorrelation.view();
+    const deviceStart = this.deviceStart.view();
+    const deviceEnd = this.deviceEnd.view();
+    const deviceCorrelation = this.deviceCorrelation.view();
+    // Device work of each correlation id (a runtime call's launches).
+    const byCorrelation = new Map<number, number[]>();
+    const runtimeCorrelations = new Set<number>(runtimeCorrelation);
+    for (let d = 0; d < deviceStart.length; d++) {
+      const id = deviceCorrelation[d]!;
+      if (!runtimeCorrelations.has(id)) continue;
+      const list = byCorrelation.get(id);
+      if (list) list.push(d);
+      else byCorrelation.set(id, [d]);
+    }
+    const order = new Uint32Array(runtimeStart.length).map((_, i) => i);
+    order.sort((a, b) => runtimeStart[a]! - runtimeStart[b]!);
+
+    const deviceMin = new Float64Array(steps.length).fill(Infinity);
+    const deviceMax = new Float64Array(steps.length).fill(-Infinity);
+    const matched = new Uint32Array(steps.length);
+    const matchedDevices = new Set<number>();
+    let s = 0;
+    let r = 0;
+    while (s < steps.length && r < order.length) {
+      const rt = order[r]!;
+      const step = steps[s]!;
+      if (runtimeStart[rt]! < step.start) r++;
+      else if (runtimeEnd[rt]! <= step.end) {
+        for (const d of byCorrelation.get(runtimeCorrelation[rt]!) ?? []) {
+          deviceMin[s] = Math.min(deviceMin[s]!, deviceStart[d]!);
+          deviceMax[s] = Math.max(deviceMax[s]!, deviceEnd[d]!);
+          matchedDevices.add(d);
+          matched[s]!++;
+        }
+        r++;
+      } else if (runtimeStart[rt]! < step.end) r++;
+      else s++;
+    }
+    if (matchedDevices.size === 0) return 0;
+
+    let previousEnd = steps[0]!.start;
+    if (Number.isFinite(deviceMin[0]!)) {
+      for (let d = 0; d < deviceStart.length; d++)
+        if (!matchedDevices.has(d) && deviceEnd[d]! < deviceMin[0]!) previousEnd = Math.max(previousEnd, deviceEnd[d]!);
+    }
+    steps.forEach((step, i) => {
+      const start = Math.max(previousEnd, step.start);
+      const end = Number.isFinite(deviceMin[i]!) ? Math.max(step.end, deviceMax[i]!, start) : Math.max(step.end, start);
+      step.start = start;
+      step.end = end;
+      previousEnd = end;
+    });
+    if (steps.length <= 1) return 0;
+    let last = steps.length - 1;
+    while (last >= 0 && matched[last] === 0) last--;
+    if (last < 0) return 0;
+    let keep = last + 1;
+    if (last > 0 && matched[last - 1]! * 0.8 > matched[last]!) keep = last;
+    return steps.length - keep;
+  }
+}
+
+function interleave(starts: Float64Array, ends: Float64Array): Float64Array {
+  const out = new Float64Array(starts.length * 2);
+  for (let i = 0; i < starts.length; i++) {
+    out[2 * i] = starts[i]!;
+    out[2 * i + 1] = ends[i]!;
+  }
+  return out;
+}
+
+function devicesOf(metadata: Readonly<Record<string, unknown>>): ProfileDevice[] {
+  const list = metadata['deviceProperties'];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((raw: unknown, index) => {
+    if (!raw || typeof raw !== 'object') return [];
+    const d = raw as Record<string, unknown>;
+    const major = d['computeMajor'];
+    const minor = d['computeMinor'];
+    return [
+      {
+        id: typeof d['id'] === 'number' ? d['id'] : index,
+        name: typeof d['name'] === 'string' ? d['name'] : 'unknown device',
+        ...(typeof d['totalGlobalMem'] === 'number' ? { memoryBytes: d['totalGlobalMem'] } : {}),
+        ...(typeof major === 'number' && typeof minor === 'number' ? { computeCapability: `${major}.${minor}` } : {}),
+        ...(typeof d['numSms'] === 'number' ? { multiprocessors: d['numSms'] } : {}),
+      },
+    ];
+  });
+}
+
+function distributedOf(metadata: Readonly<Record<string, unknown>>): Pick<Profile, 'distributed'> {
+  const info = metadata['distributedInfo'];
+  if (!info || typeof info !== 'object') return {};
+  const d = info as Record<string, unknown>;
+  if (typeof d['rank'] !== 'number' || typeof d['world_size'] !== 'number') return {};
+  return {
+    distributed: {
+      rank: d['rank'],
+      worldSize: d['world_size'],
+      ...(typeof d['backend'] === 'string' ? { backend: d['backend'] } : {}),
+    },
+  };
+}

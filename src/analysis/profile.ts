@@ -1,0 +1,76 @@
+/**
+ * The Profile: what every analysis rule, report and panel reads, whatever the source (a Kineto/PyTorch trace, an
+ * ONNX Runtime profile, a Chrome trace, a TrainLens run). Times are in microseconds, as in trace files.
+ */
+
+/** Step-time categories of Kineto traces, in the PyTorch profiler plugin's priority order. */
+export const KINETO_CATEGORIES = [
+  'kernel',
+  'memcpy',
+  'memset',
+  'communication',
+  'runtime',
+  'dataloader',
+  'cpu_exec',
+  'other',
+] as const;
+
+/** A step-time category (Kineto's, or a TrainLens run's phases). */
+export type Category = string;
+
+/** One training step and how its time splits across categories (each µs counted once). */
+export interface ProfileStep {
+  readonly name: string;
+  readonly startUs: number;
+  readonly endUs: number;
+  /** Category → µs within the step; the values sum to the step's duration. */
+  readonly breakdown: Readonly<Record<Category, number>>;
+}
+
+/** One GPU (or accelerator) the trace names. */
+export interface ProfileDevice {
+  readonly id: number;
+  readonly name: string;
+  readonly memoryBytes?: number;
+  readonly computeCapability?: string;
+  readonly multiprocessors?: number;
+}
+
+/** Time spent in one named operator or kernel, over the analysed steps. */
+export interface OpAggregate {
+  readonly name: string;
+  readonly calls: number;
+  readonly totalUs: number;
+  readonly meanUs: number;
+  readonly maxUs: number;
+}
+
+/** The Profile model. */
+export interface Profile {
+  readonly source: 'kineto' | 'onnxruntime' | 'chrome' | 'trainlens';
+  readonly file: string;
+  readonly devices: readonly ProfileDevice[];
+  /** Rank and world size of a distributed job, when the trace says. */
+  readonly distributed?: { readonly rank: number; readonly worldSize: number; readonly backend?: string };
+  readonly categories: readonly Category[];
+  readonly steps: readonly ProfileStep[];
+  /** Why the steps are what they are, when they are not the trace's own (no step markers, tail steps dropped). */
+  readonly stepsNote?: string;
+  /** Share of the analysed steps' time during which at least one kernel ran (0–1), when there is a GPU. */
+  readonly gpuUtilization?: number;
+  /** GPU kernels, longest total first. */
+  readonly kernels: readonly OpAggregate[];
+  /** CPU-side operators (top level and nested), longest total first. */
+  readonly operators: readonly OpAggregate[];
+  /** Kernel launch statistics, when there are kernels. */
+  readonly launches?: {
+    readonly kernels: number;
+    /** Kernels shorter than 10 µs, and their share of kernel time. */
+    readonly shortKernels: number;
+    readonly shortKernelShare: number;
+  };
+  /** Memory counters over time, e.g. Kineto's `[memory]` events (allocated bytes). */
+  readonly memory?: { readonly tUs: Float64Array; readonly allocatedBytes: Float64Array; readonly peakBytes: number };
+  /** Events read and bytes of JSON, for the report's footer. */
+  readonly stats: { readonly events: number; readonly bytes: number };
+}
