@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { TRAINLENS_VERSION } from '../engine/version';
+import { addAnalyzeCommand } from './commands/analyze';
 import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';
 import { addRunCommand } from './commands/run';
@@ -37,6 +38,7 @@ export function createProgram(context: CliContext): Command {
     );
   addValidateCommand(program, io);
   addRunCommand(program, io, context.engineDir);
+  addAnalyzeCommand(program, io);
   addDoctorCommand(program, io, context.engineDir);
   addPendingCommands(program);
   // Subcommands inherit the parent's error handling and output.

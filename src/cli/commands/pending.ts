@@ -28,16 +28,6 @@ const PENDING: readonly PendingCommand[] = [
     arrivesWith: 'the training engine and the profile analysis',
   },
   {
-    name: 'analyze',
-    args: '<trace-file|run-dir>',
-    summary: 'analyse a Kineto/PyTorch, ONNX Runtime or Chrome trace, or a TrainLens run',
-    options: [
-      ['--format <format>', 'text, json or html'],
-      ['--out <file>', 'write the report to a file'],
-    ],
-    arrivesWith: 'the profile analysis',
-  },
-  {
     name: 'tune',
     args: '<config>',
     summary: 'run short measured trials and propose the fastest config that fits',

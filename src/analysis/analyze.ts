@@ -1,0 +1,202 @@
+import { statSync } from 'node:fs';
+import type { Finding } from '../protocol/types';
+import { readTrace, TraceError } from './ingest/traceReader';
+import { ChromeProfileBuilder } from './importers/chrome';
+import { OrtProfileBuilder } from './importers/onnxruntime';
+import { KinetoProfileBuilder } from './kineto/kineto';
+import type { OpAggregate, Profile, ProfileDevice } from './profile';
+import { findingsOf } from './rules';
+
+/** Categories only Kineto (PyTorch profiler) traces use, in either dialect. */
+const KINETO_CATS = new Set([
+  'cpu_op',
+  'operator',
+  'kernel',
+  'cuda_runtime',
+  'runtime',
+  'gpu_memcpy',
+  'memcpy',
+  'gpu_memset',
+  'memset',
+  'python_function',
+  'user_annotation',
+  'gpu_user_annotation',
+  'ac2g',
+]);
+/** Events looked at before deciding what kind of trace this is. */
+const SNIFF_EVENTS = 5000;
+
+type Builder = KinetoProfileBuilder | OrtProfileBuilder | ChromeProfileBuilder;
+
+/**
+ * Reads a trace file (Kineto/PyTorch `.json`/`.json.gz`, ONNX Runtime profile, Chrome trace) into a {@link Profile}.
+ * The kind is recognized from the first events (their categories), not the file name. Unreadable input throws a
+ * {@link TraceError} naming the file and what is wrong.
+ */
+export async function loadProfile(file: string, onProgress?: (bytes: number) => void): Promise<Profile> {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    throw new TraceError(`cannot read the trace: ${(error as Error).message}`, file);
+  }
+  if (stats.isDirectory())
+    throw new TraceError(
+      'TrainLens run directories are analysed once runs record their step profile (trace.json); give a trace file',
+      file,
+    );
+  if (/\.onnx$/i.test(file))
+    throw new TraceError('this is an ONNX model, not a profile: profile it with "trainlens onnx" first', file);
+
+  const sniffed: Array<Record<string, unknown>> = [];
+  let builder: Builder | undefined;
+  const choose = (): Builder => {
+    const kineto = sniffed.some((e) => typeof e['cat'] === 'string' && KINETO_CATS.has(e['cat'].toLowerCase()));
+    const ort = sniffed.some(
+      (e) =>
+        (e['cat'] === 'Node' &&
+          typeof e['name'] === 'string' &&
+          /_(kernel_time|fence_before|fence_after)$/.test(e['name'])) ||
+        (e['cat'] === 'Session' && e['name'] === 'model_run'),
+    );
+    const chosen = kineto ? new KinetoProfileBuilder() : ort ? new OrtProfileBuilder() : new ChromeProfileBuilder();
+    for (const event of sniffed.splice(0)) chosen.add(event);
+    return chosen;
+  };
+  const document = await readTrace(file, {
+    ...(onProgress ? { onProgress } : {}),
+    onEvent: (event) => {
+      if (builder) return builder.add(event);
+      sniffed.push(event);
+      if (sniffed.length >= SNIFF_EVENTS) builder = choose();
+    },
+  });
+  builder ??= choose();
+  if (document.events === 0) throw new TraceError('the trace has no events', file);
+  try {
+    return builder instanceof KinetoProfileBuilder
+      ? builder.build(file, document.metadata, document.bytes)
+      : builder.build(file, document.bytes);
+  } catch (error) {
+    throw new TraceError((error as Error).message, file);
+  }
+}
+
+/** The analysis as the CLI contract's JSON (`trainlens analyze --format json`), plus tables for the text report. */
+export interface AnalysisReport {
+  readonly source: Profile['source'];
+  readonly file: string;
+  readonly device: { readonly gpus: readonly ProfileDevice[]; readonly distributed?: Profile['distributed'] };
+  readonly steps: {
+    readonly count: number;
+    readonly meanMs: number;
+    readonly p50Ms: number;
+    readonly p90Ms: number;
+    readonly note?: string;
+  };
+  /** Mean per step, in the source's category order. */
+  readonly breakdown: ReadonlyArray<{ readonly category: string; readonly ms: number; readonly percent: number }>;
+  readonly gpuUtilizationPercent?: number;
+  readonly topKernels: ReadonlyArray<OpRow>;
+  readonly topOperators: ReadonlyArray<OpRow>;
+  readonly findings: readonly Finding[];
+  readonly stats: { readonly events: number; readonly megabytes: number };
+}
+
+/** One row of an operator or kernel table, in ms. */
+export interface OpRow {
+  readonly name: string;
+  readonly calls: number;
+  readonly totalMs: number;
+  readonly meanMs: number;
+}
+
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+function rows(ops: readonly OpAggregate[], limit = 10): OpRow[] {
+  return ops.slice(0, limit).map((op) => ({
+    name: op.name,
+    calls: op.calls,
+    totalMs: round(op.totalUs / 1000),
+    meanMs: round(op.meanUs / 1000, 4),
+  }));
+}
+
+/** Summarizes a profile: step statistics, the mean breakdown, top kernels and operators, and the findings. */
+export function analyzeProfile(profile: Profile): AnalysisReport {
+  const durations = profile.steps.map((s) => (s.endUs - s.startUs) / 1000).sort((a, b) => a - b);
+  const count = durations.length;
+  const mean = count ? durations.reduce((a, b) => a + b, 0) / count : 0;
+  const breakdown = profile.categories.map((category) => {
+    const ms = count ? profile.steps.reduce((a, s) => a + (s.breakdown[category] ?? 0), 0) / count / 1000 : 0;
+    return { category, ms: round(ms), percent: mean > 0 ? round((100 * ms) / mean, 2) : 0 };
+  });
+  return {
+    source: profile.source,
+    file: profile.file,
+    device: { gpus: profile.devices, ...(profile.distributed ? { distributed: profile.distributed } : {}) },
+    steps: {
+      count,
+      meanMs: round(mean),
+      p50Ms: round(percentile(durations, 50)),
+      p90Ms: round(percentile(durations, 90)),
+      ...(profile.stepsNote ? { note: profile.stepsNote } : {}),
+    },
+    breakdown,
+    ...(profile.gpuUtilization !== undefined ? { gpuUtilizationPercent: round(profile.gpuUtilization * 100, 2) } : {}),
+    topKernels: rows(profile.kernels),
+    topOperators: rows(profile.operators),
+    findings: findingsOf(profile),
+    stats: { events: profile.stats.events, megabytes: round(profile.stats.bytes / 1024 / 1024, 1) },
+  };
+}
+
+/** The report as text for a terminal. */
+export function formatReport(report: AnalysisReport): string {
+  const lines: string[] = [];
+  const gpu = report.device.gpus[0];
+  lines.push(
+    `${report.file}: ${report.source} trace, ${report.stats.events.toLocaleString('en-US')} events (${report.stats.megabytes} MB)` +
+      (gpu ? `, ${gpu.name}${report.device.gpus.length > 1 ? ` ×${report.device.gpus.length}` : ''}` : '') +
+      (report.device.distributed
+        ? `, rank ${report.device.distributed.rank} of ${report.device.distributed.worldSize}`
+        : ''),
+  );
+  lines.push(
+    `Steps: ${report.steps.count}, mean ${report.steps.meanMs} ms (p50 ${report.steps.p50Ms}, p90 ${report.steps.p90Ms})` +
+      (report.gpuUtilizationPercent !== undefined ? `; GPU utilization ${report.gpuUtilizationPercent}%` : ''),
+  );
+  if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
+  lines.push('', 'Step-time breakdown (mean per step):');
+  const width = Math.max(...report.breakdown.map((b) => b.category.length));
+  for (const b of report.breakdown)
+    lines.push(
+      `  ${b.category.padEnd(width)}  ${b.ms.toFixed(3).padStart(12)} ms  ${b.percent.toFixed(2).padStart(6)}%`,
+    );
+  const table = (title: string, ops: readonly OpRow[]) => {
+    if (ops.length === 0) return;
+    lines.push('', title);
+    for (const op of ops)
+      lines.push(
+        `  ${op.totalMs.toFixed(3).padStart(12)} ms  ${String(op.calls).padStart(7)}×  ${op.name.length > 90 ? `${op.name.slice(0, 87)}...` : op.name}`,
+      );
+  };
+  table('Top kernels (total time, calls):', report.topKernels);
+  table('Top operators (total time, calls):', report.topOperators);
+  lines.push('', report.findings.length ? 'Findings:' : 'Findings: none.');
+  for (const f of report.findings) {
+    const evidence = Object.entries(f.evidence)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(
+      `  [${f.severity}] ${f.id}: ${f.title} (${evidence})${f.fix ? `. Fix: ${f.fix.path}: ${String(f.fix.value)}` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

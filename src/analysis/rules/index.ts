@@ -1,0 +1,20 @@
+import type { Finding } from '../../protocol/types';
+import type { Profile } from '../profile';
+import { commBound } from './commBound';
+import { inputBound } from './inputBound';
+import { launchOverhead } from './launchOverhead';
+import { lowGpuUtilization } from './lowGpuUtilization';
+import { memoryPressure } from './memoryPressure';
+import type { Rule } from './rule';
+
+/** Every rule, in the order their findings are listed when severities tie. */
+export const RULES: readonly Rule[] = [inputBound, lowGpuUtilization, commBound, launchOverhead, memoryPressure];
+
+const ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
+
+/** The findings of every rule on a profile, most severe first. */
+export function findingsOf(profile: Profile): Finding[] {
+  return RULES.map((rule) => rule(profile))
+    .filter((f): f is Finding => f !== undefined)
+    .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+}

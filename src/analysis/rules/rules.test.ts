@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Profile } from '../profile';
+import { commBound, COMM_BOUND_PERCENT } from './commBound';
+import { findingsOf } from './index';
+import { inputBound } from './inputBound';
+import { launchOverhead } from './launchOverhead';
+import { lowGpuUtilization } from './lowGpuUtilization';
+import { memoryPressure } from './memoryPressure';
+
+/** A one-step Kineto-like profile of 1,000 µs with the given µs per category. */
+function profile(breakdown: Record<string, number>, extra: Partial<Profile> = {}): Profile {
+  const used = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  return {
+    source: 'kineto',
+    file: 'x.json',
+    devices: [],
+    categories: ['kernel', 'communication', 'runtime', 'dataloader', 'cpu_exec', 'other'],
+    steps: [{ name: '1', startUs: 0, endUs: 1000, breakdown: { ...breakdown, other: 1000 - used } }],
+    kernels: [],
+    operators: [],
+    stats: { events: 0, bytes: 0 },
+    ...extra,
+  };
+}
+
+test('input-bound: medium from 5%, high from 20%, with the thresholds in the evidence and a prefetch fix', () => {
+  assert.equal(inputBound(profile({ dataloader: 49 })), undefined);
+  const medium = inputBound(profile({ dataloader: 50 }))!;
+  assert.deepEqual([medium.severity, medium.evidence], ['medium', { dataloaderPercent: 5, threshold: 5 }]);
+  const high = inputBound(profile({ dataloader: 200 }))!;
+  assert.deepEqual(
+    [high.id, high.severity, high.fix?.path, high.fix?.value],
+    ['input-bound', 'high', 'data.prefetch', 4],
+  );
+});
+
+test('low GPU utilization below 50% (high below 25%); none without a GPU', () => {
+  assert.equal(lowGpuUtilization(profile({})), undefined);
+  assert.equal(lowGpuUtilization(profile({}, { gpuUtilization: 0.5 })), undefined);
+  assert.equal(lowGpuUtilization(profile({}, { gpuUtilization: 0.49 }))!.severity, 'medium');
+  assert.equal(lowGpuUtilization(profile({}, { gpuUtilization: 0.2 }))!.evidence['gpuUtilizationPercent'], 20);
+});
+
+test('communication-bound from 10% of the step', () => {
+  assert.equal(commBound(profile({ communication: 99 })), undefined);
+  assert.equal(commBound(profile({ communication: 100 }))!.evidence['threshold'], COMM_BOUND_PERCENT);
+});
+
+test('launch overhead (small kernels) at 3% and 15% of runtime; memory pressure at 90% of the device', () => {
+  const launches = { kernels: 100, shortKernels: 80, shortKernelShare: 0.4 };
+  assert.equal(launchOverhead(profile({ runtime: 29 }, { launches })), undefined);
+  assert.equal(launchOverhead(profile({ runtime: 30 }, { launches }))!.severity, 'medium');
+  assert.equal(launchOverhead(profile({ runtime: 150 }, { launches }))!.severity, 'high');
+  const devices = [{ id: 0, name: 'gpu', memoryBytes: 1000 }];
+  const memory = (peak: number) => ({
+    tUs: Float64Array.of(0),
+    allocatedBytes: Float64Array.of(peak),
+    peakBytes: peak,
+  });
+  assert.equal(memoryPressure(profile({}, { devices, memory: memory(899) })), undefined);
+  assert.equal(memoryPressure(profile({}, { devices, memory: memory(950) }))!.severity, 'medium');
+});
+
+test('findings come most severe first', () => {
+  const ids = findingsOf(profile({ dataloader: 60, communication: 300 }, { gpuUtilization: 0.1 })).map(
+    (f) => f.severity,
+  );
+  assert.deepEqual(ids, ['high', 'high', 'medium']);
+});

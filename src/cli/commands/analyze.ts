@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { analyzeProfile, formatReport, loadProfile } from '../../analysis/analyze';
+import { TraceError } from '../../analysis/ingest/traceReader';
+import { CliError, ExitCode } from '../errors';
+import type { CliIo } from '../io';
+
+interface AnalyzeOptions {
+  readonly format: string;
+  readonly out?: string;
+}
+
+/** `trainlens analyze <trace-file>`: the profile's steps, breakdown, top kernels and operators, and findings. */
+export function addAnalyzeCommand(program: Command, io: CliIo): void {
+  program
+    .command('analyze')
+    .argument(
+      '<trace-file|run-dir>',
+      'a Kineto/PyTorch profiler trace (.json, .json.gz), ONNX Runtime profile or Chrome trace',
+    )
+    .summary('analyse a Kineto/PyTorch, ONNX Runtime or Chrome trace')
+    .description(
+      'Read a trace in a streaming pass (gzip or plain; the kind is recognized from its events), split each step\n' +
+        "into categories (Kineto: the PyTorch profiler plugin's kernel > memcpy > memset > communication > runtime >\n" +
+        'dataloader > cpu_exec > other, overlap counted once), list the top kernels and operators, and report\n' +
+        'findings with their evidence and thresholds. Exit 0 when analysed, 2 when the file cannot be read.',
+    )
+    .option('--format <format>', 'text or json (html arrives with the report panels)', 'text')
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .action(async (file: string, options: AnalyzeOptions) => {
+      if (options.format !== 'text' && options.format !== 'json')
+        throw new CliError(
+          `--format ${options.format} is not available${options.format === 'html' ? ' yet (it arrives with the report panels)' : ''}.`,
+          ExitCode.usage,
+          'Use --format text or --format json.',
+        );
+      let lastReported = 0;
+      const profile = await loadProfile(resolve(file), (bytes) => {
+        if (bytes - lastReported < 64 * 1024 * 1024) return;
+        lastReported = bytes;
+        io.stderr(`analyze: ${(bytes / 1024 / 1024).toFixed(0)} MB read\n`);
+      }).catch((error: unknown) => {
+        if (error instanceof TraceError)
+          throw new CliError(`${error.message}.`, ExitCode.usage, undefined, { file: error.file });
+        throw error;
+      });
+      const report = analyzeProfile(profile);
+      const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);
+      if (options.out) {
+        writeFileSync(options.out, text);
+        io.stderr(`analyze: report written to ${options.out}\n`);
+      } else io.stdout(text);
+    });
+}
