@@ -110,6 +110,9 @@ class EventScanner {
   private captureKind: 'event' | 'metadata' = 'event';
   private lastString: { start: number; end: number } | undefined;
   private currentKey: string | undefined;
+  /** Complete events not parsed yet: from the start of the first to the end of the last, parsed together. */
+  private batchStart = -1;
+  private batchEnd = -1;
   private readonly metadata: Record<string, unknown> = {};
   private events = 0;
   private bytes = 0;
@@ -134,6 +137,7 @@ class EventScanner {
     }
     this.text += chunk;
     this.scan();
+    this.flush();
     // Keep only what an unfinished capture or key still needs.
     const keep = Math.min(
       this.captureStart >= 0 ? this.captureStart : this.pos,
@@ -150,6 +154,7 @@ class EventScanner {
   }
 
   finish(): TraceDocument {
+    this.flush();
     if (!this.root) throw new TraceError('the file is empty or is not JSON (no object or array)', this.file);
     if (!this.done || this.inString)
       throw new TraceError(
@@ -240,22 +245,43 @@ class EventScanner {
   }
 
   private emit(end: number): void {
+    if (this.captureKind === 'event') {
+      // Events are parsed in batches (one JSON.parse per chunk of text), which is several times faster than one
+      // parse per event; the text between them is commas and white space, valid inside an array.
+      if (this.batchStart < 0) this.batchStart = this.captureStart;
+      this.batchEnd = end;
+      this.captureStart = -1;
+      return;
+    }
+    this.flush();
     const slice = this.text.slice(this.captureStart, end + 1);
+    if (slice.length > MAX_METADATA_CHARS)
+      throw this.error(this.captureStart, `the member "${this.currentKey ?? '?'}" is larger than 64 MB`);
     let value: unknown;
     try {
       value = JSON.parse(slice);
     } catch (error) {
       throw this.error(this.captureStart, `invalid JSON: ${(error as Error).message}`);
     }
-    if (this.captureKind === 'metadata') {
-      if (slice.length > MAX_METADATA_CHARS)
-        throw this.error(this.captureStart, `the member "${this.currentKey ?? '?'}" is larger than 64 MB`);
-      if (this.currentKey !== undefined) this.metadata[this.currentKey] = value;
-    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    if (this.currentKey !== undefined) this.metadata[this.currentKey] = value;
+    this.captureStart = -1;
+  }
+
+  /** Parses the batch of complete events and hands them out. */
+  private flush(): void {
+    if (this.batchStart < 0) return;
+    let values: unknown[];
+    try {
+      values = JSON.parse(`[${this.text.slice(this.batchStart, this.batchEnd + 1)}]`) as unknown[];
+    } catch (error) {
+      throw this.error(this.batchStart, `invalid JSON in the events from here on: ${(error as Error).message}`);
+    }
+    this.batchStart = -1;
+    for (const value of values) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
       this.events++;
       this.options.onEvent(value as Record<string, unknown>);
     }
-    this.captureStart = -1;
   }
 
   private error(at: number, message: string): TraceError {
