@@ -118,6 +118,8 @@ class EventScanner {
   private bytes = 0;
   private lastProgress = 0;
   private done = false;
+  /** Whether the fast path was tried on the current chunk (once per chunk). */
+  private fastTried = false;
 
   constructor(
     private readonly file: string,
@@ -136,6 +138,7 @@ class EventScanner {
       this.options.onProgress?.(this.bytes);
     }
     this.text += chunk;
+    this.fastTried = false;
     this.scan();
     this.flush();
     // Keep only what an unfinished capture or key still needs.
@@ -169,6 +172,20 @@ class EventScanner {
     const text = this.text;
     let pos = this.pos;
     while (pos < text.length) {
+      if (
+        !this.fastTried &&
+        !this.inString &&
+        this.captureStart < 0 &&
+        this.captureDepth > 0 &&
+        this.depth === this.captureDepth
+      ) {
+        this.fastTried = true;
+        const after = this.fastPath(pos);
+        if (after > pos) {
+          pos = after;
+          continue;
+        }
+      }
       if (this.inString) {
         const quote = text.indexOf('"', pos);
         if (quote < 0) {
@@ -226,6 +243,38 @@ class EventScanner {
       }
     }
     this.pos = pos;
+  }
+
+  /**
+   * Between two events: parses every complete event up to the last `}` of the chunk with one JSON.parse, without
+   * scanning their characters. The candidate end is checked by the parse itself: a slice that starts at an event
+   * and ends anywhere but at the end of an event (inside a string or a nested object) is not valid JSON. Tries the
+   * last three `}` of the chunk; returns the position after the events parsed, or `from` when none was.
+   */
+  private fastPath(from: number): number {
+    const text = this.text;
+    let start = from;
+    while (start < text.length && /[\s,]/.test(text[start]!)) start++;
+    if (text.charCodeAt(start) !== OPEN_OBJECT) return from;
+    let cut = text.length;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      cut = text.lastIndexOf('}', cut - 1);
+      if (cut <= start) return from;
+      let values: unknown[];
+      try {
+        values = JSON.parse(`[${text.slice(start, cut + 1)}]`) as unknown[];
+      } catch {
+        continue;
+      }
+      this.flush();
+      for (const value of values) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+        this.events++;
+        this.options.onEvent(value as Record<string, unknown>);
+      }
+      return cut + 1;
+    }
+    return from;
   }
 
   /** A root member's value starts at `at`: the event array, or a metadata value captured whole. */
