@@ -3,6 +3,7 @@ import type { Finding } from '../protocol/types';
 import { readTrace, TraceError } from './ingest/traceReader';
 import { ChromeProfileBuilder } from './importers/chrome';
 import { OrtProfileBuilder } from './importers/onnxruntime';
+import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
 import type { OpAggregate, Profile, ProfileDevice } from './profile';
 import { findingsOf } from './rules';
@@ -40,11 +41,7 @@ export async function loadProfile(file: string, onProgress?: (bytes: number) => 
   } catch (error) {
     throw new TraceError(`cannot read the trace: ${(error as Error).message}`, file);
   }
-  if (stats.isDirectory())
-    throw new TraceError(
-      'TrainLens run directories are analysed once runs record their step profile (trace.json); give a trace file',
-      file,
-    );
+  if (stats.isDirectory()) return loadRunProfile(file, onProgress);
   if (/\.onnx$/i.test(file))
     throw new TraceError('this is an ONNX model, not a profile: profile it with "trainlens onnx" first', file);
 
@@ -79,6 +76,26 @@ export async function loadProfile(file: string, onProgress?: (bytes: number) => 
       : builder.build(file, document.bytes);
   } catch (error) {
     throw new TraceError((error as Error).message, file);
+  }
+}
+
+/** The profile of a TrainLens run directory, from its trace.json and run.json. */
+async function loadRunProfile(runDir: string, onProgress?: (bytes: number) => void): Promise<Profile> {
+  let trace: string;
+  try {
+    trace = runTracePath(runDir);
+  } catch (error) {
+    throw new TraceError((error as Error).message, runDir);
+  }
+  const builder = new TrainLensProfileBuilder();
+  const document = await readTrace(trace, {
+    onEvent: (event) => builder.add(event),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  try {
+    return builder.build(runDir, document.bytes);
+  } catch (error) {
+    throw new TraceError((error as Error).message, runDir);
   }
 }
 

@@ -71,6 +71,16 @@ export interface Profile {
   };
   /** Memory counters over time, e.g. Kineto's `[memory]` events (allocated bytes). */
   readonly memory?: { readonly tUs: Float64Array; readonly allocatedBytes: Float64Array; readonly peakBytes: number };
+  /** For a TrainLens run: the backend and the config values that fixes change. */
+  readonly run?: {
+    readonly backend: string;
+    readonly requestedBackend: string;
+    readonly installedBackends: readonly string[];
+    readonly logEvery: number;
+    readonly checkpointEvery?: number;
+    readonly validationEvery?: number;
+    readonly configPath?: string;
+  };
   /** Events read and bytes of JSON, for the report's footer. */
   readonly stats: { readonly events: number; readonly bytes: number };
 }

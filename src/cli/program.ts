@@ -3,6 +3,7 @@ import { TRAINLENS_VERSION } from '../engine/version';
 import { addAnalyzeCommand } from './commands/analyze';
 import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';
+import { addProfileCommand } from './commands/profile';
 import { addRunCommand } from './commands/run';
 import { addValidateCommand, ProblemsFound } from './commands/validate';
 import { CliError, ExitCode, formatCliError, toCliError } from './errors';
@@ -38,6 +39,7 @@ export function createProgram(context: CliContext): Command {
     );
   addValidateCommand(program, io);
   addRunCommand(program, io, context.engineDir);
+  addProfileCommand(program, io, context.engineDir);
   addAnalyzeCommand(program, io);
   addDoctorCommand(program, io, context.engineDir);
   addPendingCommands(program);

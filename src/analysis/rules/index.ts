@@ -1,14 +1,27 @@
 import type { Finding } from '../../protocol/types';
 import type { Profile } from '../profile';
+import { backendFallback } from './backendFallback';
 import { commBound } from './commBound';
+import { hostSync } from './hostSync';
 import { inputBound } from './inputBound';
 import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
 import { memoryPressure } from './memoryPressure';
 import type { Rule } from './rule';
+import { checkpointOverhead, evalOverhead } from './runOverhead';
 
 /** Every rule, in the order their findings are listed when severities tie. */
-export const RULES: readonly Rule[] = [inputBound, lowGpuUtilization, commBound, launchOverhead, memoryPressure];
+export const RULES: readonly Rule[] = [
+  backendFallback,
+  inputBound,
+  hostSync,
+  lowGpuUtilization,
+  commBound,
+  launchOverhead,
+  memoryPressure,
+  checkpointOverhead,
+  evalOverhead,
+];
 
 const ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Profile } from '../profile';
+import { backendFallback } from './backendFallback';
 import { commBound, COMM_BOUND_PERCENT } from './commBound';
+import { hostSync } from './hostSync';
+import { checkpointOverhead, evalOverhead } from './runOverhead';
 import { findingsOf } from './index';
 import { inputBound } from './inputBound';
 import { launchOverhead } from './launchOverhead';
@@ -67,4 +70,27 @@ test('findings come most severe first', () => {
     (f) => f.severity,
   );
   assert.deepEqual(ids, ['high', 'high', 'medium']);
+});
+
+test('TrainLens runs: host sync, checkpoint and eval overhead with fixes from the run config; backend fallback', () => {
+  const run = {
+    backend: 'cpu',
+    requestedBackend: 'cpu',
+    installedBackends: ['wasm', 'cpu'],
+    logEvery: 5,
+    checkpointEvery: 10,
+    validationEvery: 50,
+  };
+  assert.equal(hostSync(profile({ host_sync: 49 }, { run })), undefined);
+  assert.deepEqual(hostSync(profile({ host_sync: 60 }, { run }))!.fix?.value, 20);
+  assert.equal(hostSync(profile({ host_sync: 60 })), undefined, 'only for TrainLens runs');
+  assert.equal(checkpointOverhead(profile({ checkpoint: 60 }, { run }))!.fix?.value, 40);
+  assert.equal(evalOverhead(profile({ eval: 99 }, { run })), undefined);
+  assert.equal(evalOverhead(profile({ eval: 100 }, { run }))!.fix?.path, 'training.validation_every');
+  const fallback = backendFallback(profile({}, { run }))!;
+  assert.deepEqual(
+    [fallback.id, fallback.evidence['faster'], fallback.fix?.value],
+    ['backend-fallback', 'wasm', 'auto'],
+  );
+  assert.equal(backendFallback(profile({}, { run: { ...run, backend: 'wasm' } })), undefined);
 });

@@ -17,17 +17,6 @@ interface PendingCommand {
 
 const PENDING: readonly PendingCommand[] = [
   {
-    name: 'profile',
-    args: '<config>',
-    summary: 'run with profiling on, then analyse the run',
-    options: [
-      ['--steps <n>', 'stop after N optimizer steps'],
-      ['--html <file>', 'also write a standalone HTML report'],
-      ['--json', 'print the analysis as JSON'],
-    ],
-    arrivesWith: 'the training engine and the profile analysis',
-  },
-  {
     name: 'tune',
     args: '<config>',
     summary: 'run short measured trials and propose the fastest config that fits',

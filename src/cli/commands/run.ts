@@ -6,10 +6,13 @@ import { RunFailure, startRun, type RunSession } from '../../engine/client/runSe
 import { EngineErrorCodes } from '../../protocol/engine';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
+import type { RunSummary } from '../../protocol/types';
+import { analyzeProfile, formatReport, loadProfile, type AnalysisReport } from '../../analysis/analyze';
 import { createProgress, type Progress } from '../progress';
 import { ProblemsFound } from './validate';
 
-interface RunOptions {
+/** Options of `run` (and of `profile`, which uses the same training path). */
+export interface RunOptions {
   readonly steps?: string;
   readonly epochs?: string;
   readonly out?: string;
@@ -44,89 +47,105 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
     .option('--profile', 'record a trace and analyse it')
     .option('--json', 'print one JSON document')
     .action(async (config: string, options: RunOptions) => {
-      const steps = positiveInt(options.steps, '--steps');
-      const epochs = positiveInt(options.epochs, '--epochs');
-      if (options.backend && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(options.backend)) {
-        throw new CliError(
-          `unknown --backend "${options.backend}".`,
-          ExitCode.usage,
-          'Use auto, tensorflow, wasm or cpu.',
+      const summary = await trainConfig(io, engineDir, config, options);
+      if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        io.stdout(
+          `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, ` +
+            `final loss ${summary.finalLoss ?? 'n/a'}, peak tensor memory ${(summary.peakMemoryBytes / 1024 / 1024).toFixed(1)} MiB.\n` +
+            `Run record: ${summary.runDir}\n`,
         );
+        if (options.profile) io.stdout(`\n${formatReport(await analyzeRun(summary.runDir))}`);
       }
-      let progress: Progress | undefined;
-      const client = await EngineClient.start({
-        enginePath: join(engineDir, 'engine.js'),
-        clientName: 'trainlens-cli',
-        // The engine's reports (model and backend, memory warnings and actions) go to stderr with the progress.
-        onLog: (level, message) => {
-          if (level === 'debug' || level === 'trace') return;
-          const line = `${level === 'info' ? '' : `${level}: `}${message}`;
-          if (progress) progress.log(line);
-          else io.stderr(`${line}\n`);
-        },
-      });
-      let lastLoss: number | undefined;
-      try {
-        let session: RunSession;
-        try {
-          session = await startRun(
-            client,
-            {
-              configPath: config,
-              ...(options.out ? { outDir: options.out } : {}),
-              ...(steps ? { steps } : {}),
-              ...(epochs ? { epochs } : {}),
-              ...(options.backend ? { backend: options.backend as 'auto' } : {}),
-              ...(options.resume ? { resume: options.resume } : {}),
-              ...(options.profile ? { profile: true } : {}),
-            },
-            {
-              onMetrics: (p) => {
-                if (p.values['loss'] !== undefined) lastLoss = p.values['loss'];
-              },
-              onProgress: (p) => {
-                progress ??= createProgress(io, p.totalSteps, 'train');
-                const loss = lastLoss !== undefined ? ` loss ${lastLoss.toFixed(4)}` : '';
-                progress.update(p.step, `epoch ${p.epoch + 1}${loss}, ${Math.round(p.samplesPerSec)} samples/s`);
-              },
-            },
-          );
-        } catch (error) {
-          if (error instanceof ResponseError) {
-            const exit = error.code === EngineErrorCodes.invalidConfig ? ExitCode.problems : ExitCode.usage;
-            // The engine names the file at fault: the config, or the data file it reads.
-            const file = (error.data as { file?: string } | undefined)?.file ?? config;
-            throw new CliError(`${error.message}${/[.?]$/.test(error.message) ? '' : '.'}`, exit, undefined, { file });
-          }
-          throw error;
-        }
-        // Ctrl+C stops gracefully; a second one kills the engine.
-        let interrupts = 0;
-        const onSigint = () => {
-          if (++interrupts > 1) client.kill();
-          else void session.cancel().catch(() => undefined);
-        };
-        process.on('SIGINT', onSigint);
-        const summary = await session.outcome
-          .catch((error: unknown) => {
-            if (!(error instanceof RunFailure)) throw error;
-            const message = `the run failed: ${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}`;
-            throw new CliError(message, ExitCode.problems, undefined, error.file ? { file: error.file } : undefined);
-          })
-          .finally(() => process.off('SIGINT', onSigint));
-        progress?.stop();
-        if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-        else {
-          io.stdout(
-            `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, ` +
-              `final loss ${summary.finalLoss ?? 'n/a'}, peak tensor memory ${(summary.peakMemoryBytes / 1024 / 1024).toFixed(1)} MiB.\n` +
-              `Run record: ${summary.runDir}\n`,
-          );
-        }
-        if (summary.status === 'failed') throw new ProblemsFound();
-      } finally {
-        progress?.stop();
-        if (!client.exited) await client.shutdown();
-      }
+      if (summary.status === 'failed') throw new ProblemsFound();
     });
+}
+
+/**
+ * Trains a config in the engine process with a progress bar on stderr and the engine's reports above it; resolves
+ * with the run summary. Shared by `run` and `profile`.
+ */
+export async function trainConfig(
+  io: CliIo,
+  engineDir: string,
+  config: string,
+  options: RunOptions,
+): Promise<RunSummary> {
+  const steps = positiveInt(options.steps, '--steps');
+  const epochs = positiveInt(options.epochs, '--epochs');
+  if (options.backend && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(options.backend)) {
+    throw new CliError(`unknown --backend "${options.backend}".`, ExitCode.usage, 'Use auto, tensorflow, wasm or cpu.');
+  }
+  let progress: Progress | undefined;
+  const client = await EngineClient.start({
+    enginePath: join(engineDir, 'engine.js'),
+    clientName: 'trainlens-cli',
+    // The engine's reports (model and backend, memory warnings and actions) go to stderr with the progress.
+    onLog: (level, message) => {
+      if (level === 'debug' || level === 'trace') return;
+      const line = `${level === 'info' ? '' : `${level}: `}${message}`;
+      if (progress) progress.log(line);
+      else io.stderr(`${line}\n`);
+    },
+  });
+  let lastLoss: number | undefined;
+  try {
+    let session: RunSession;
+    try {
+      session = await startRun(
+        client,
+        {
+          configPath: config,
+          ...(options.out ? { outDir: options.out } : {}),
+          ...(steps ? { steps } : {}),
+          ...(epochs ? { epochs } : {}),
+          ...(options.backend ? { backend: options.backend as 'auto' } : {}),
+          ...(options.resume ? { resume: options.resume } : {}),
+          ...(options.profile ? { profile: true } : {}),
+        },
+        {
+          onMetrics: (p) => {
+            if (p.values['loss'] !== undefined) lastLoss = p.values['loss'];
+          },
+          onProgress: (p) => {
+            progress ??= createProgress(io, p.totalSteps, 'train');
+            const loss = lastLoss !== undefined ? ` loss ${lastLoss.toFixed(4)}` : '';
+            progress.update(p.step, `epoch ${p.epoch + 1}${loss}, ${Math.round(p.samplesPerSec)} samples/s`);
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof ResponseError) {
+        const exit = error.code === EngineErrorCodes.invalidConfig ? ExitCode.problems : ExitCode.usage;
+        // The engine names the file at fault: the config, or the data file it reads.
+        const file = (error.data as { file?: string } | undefined)?.file ?? config;
+        throw new CliError(`${error.message}${/[.?]$/.test(error.message) ? '' : '.'}`, exit, undefined, { file });
+      }
+      throw error;
+    }
+    // Ctrl+C stops gracefully; a second one kills the engine.
+    let interrupts = 0;
+    const onSigint = () => {
+      if (++interrupts > 1) client.kill();
+      else void session.cancel().catch(() => undefined);
+    };
+    process.on('SIGINT', onSigint);
+    const summary = await session.outcome
+      .catch((error: unknown) => {
+        if (!(error instanceof RunFailure)) throw error;
+        const message = `the run failed: ${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}`;
+        throw new CliError(message, ExitCode.problems, undefined, error.file ? { file: error.file } : undefined);
+      })
+      .finally(() => process.off('SIGINT', onSigint));
+    progress?.stop();
+    return summary;
+  } finally {
+    progress?.stop();
+    if (!client.exited) await client.shutdown();
+  }
+}
+
+/** The analysis of a profiled run directory. */
+export async function analyzeRun(runDir: string): Promise<AnalysisReport> {
+  return analyzeProfile(await loadProfile(runDir));
 }

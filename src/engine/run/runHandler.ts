@@ -10,7 +10,6 @@ import {
   type StartRunRequest,
 } from '../../protocol/engine';
 import type { EnvironmentReport } from '../../protocol/types';
-import { TRAINLENS_VERSION } from '../version';
 import { RunInputError, runTraining } from './runTraining';
 
 /** The engine's bookkeeping for {@link startRun}. */
@@ -33,14 +32,6 @@ export function startRun(
   params: StartRunRequest.Params,
   context: RunHandlerContext,
 ): Promise<StartRunRequest.Result> {
-  if (params.profile) {
-    return Promise.reject(
-      new ResponseError(
-        EngineErrorCodes.notAvailable,
-        `Profiling (--profile) is not available in TrainLens ${TRAINLENS_VERSION} yet.`,
-      ),
-    );
-  }
   return new Promise((resolve, reject) => {
     const state: { stop: boolean; done?: Promise<unknown> } = { stop: false };
     let runId: string | undefined;
@@ -54,6 +45,7 @@ export function startRun(
         ...(params.epochs ? { epochs: params.epochs } : {}),
         ...(params.backend ? { backend: params.backend } : {}),
         ...(params.resume !== undefined ? { resume: params.resume } : {}),
+        ...(params.profile ? { profile: true } : {}),
       },
       {
         engineDir: context.engineDir,

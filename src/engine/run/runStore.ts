@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { basename, dirname, join } from 'node:path';
 import type { MetricsRecord } from '../train/loop';
 
-/** A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl and (later) checkpoints/ and trace.json. */
+/** A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl, memory.jsonl, checkpoints/ and trace.json. */
 export interface RunRecord {
   readonly id: string;
   readonly dir: string;
@@ -11,6 +11,8 @@ export interface RunRecord {
   writeRunJson(content: unknown): void;
   appendMetrics(row: unknown): void;
   appendMemory(row: unknown): void;
+  /** Writes trace.json (Chrome trace-event format, opens in Perfetto) atomically. */
+  writeTrace(content: unknown): void;
 }
 
 /** A sortable, unique run id: UTC date and time plus 4 random hex digits. */
@@ -54,10 +56,10 @@ function openRunRecord(dir: string): RunRecord {
     id: basename(dir),
     dir,
     writeRunJson(content) {
-      const target = join(dir, 'run.json');
-      const temp = `${target}.tmp-${process.pid}`;
-      writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`);
-      renameSync(temp, target);
+      writeAtomically(join(dir, 'run.json'), `${JSON.stringify(content, null, 2)}\n`);
+    },
+    writeTrace(content) {
+      writeAtomically(join(dir, 'trace.json'), `${JSON.stringify(content)}\n`);
     },
     appendMetrics(row) {
       appendFileSync(metrics, `${JSON.stringify(row)}\n`);
@@ -95,4 +97,11 @@ export const TIMING_METRICS: readonly string[] = ['data_wait_ms'];
 export function readMetrics(runDir: string): MetricsRecord[] {
   const text = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim();
   return text ? text.split('\n').map((line) => JSON.parse(line) as MetricsRecord) : [];
+}
+
+/** Writes a file through a temporary one and a rename, so a crash never leaves half a file. */
+function writeAtomically(target: string, text: string): void {
+  const temp = `${target}.tmp-${process.pid}`;
+  writeFileSync(temp, text);
+  renameSync(temp, target);
 }

@@ -17,6 +17,7 @@ import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
 import { loadSavedModel } from '../model/load';
 import { runLoop, type LoopHooks } from '../train/loop';
+import { RUN_PHASES, StepProfiler } from '../train/stepProfiler';
 import { MemoryMonitor, type MemoryEvent, type MemorySample } from '../train/memoryMonitor';
 import { configHash, listCheckpoints, readCheckpoint, readCheckpointState } from './checkpoint';
 import { createRunRecord, gitCommit, latestResumableRun, reopenRunRecord, type RunRecord } from './runStore';
@@ -41,6 +42,8 @@ export interface RunRequest {
   readonly backend?: RequestedBackend;
   /** A run directory to continue from its newest checkpoint, or `latest`. */
   readonly resume?: string;
+  /** Record the steps' phases into trace.json (also on with `monitoring.profiling.enabled`). */
+  readonly profile?: boolean;
 }
 
 /** Where the engine runs and what it found at start-up. */
@@ -164,8 +167,26 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       context.onMemoryEvent?.(event);
     },
   });
+  const profiling = config.monitoring?.profiling;
+  const profiler =
+    request.profile || profiling?.enabled
+      ? new StepProfiler(
+          profiling?.warmup_steps ?? 5,
+          (profiling?.warmup_steps ?? 5) + (profiling?.steps ?? 20),
+          performance.now(),
+        )
+      : undefined;
+  const writeTrace = () => {
+    if (!profiler) return;
+    record.writeTrace({
+      traceEvents: profiler.traceEvents(),
+      displayTimeUnit: 'ms',
+      trainlens: { runId: record.id, backend: backend.name, phases: RUN_PHASES, configPath },
+    });
+  };
   try {
     const result = await runLoop({
+      ...(profiler ? { profiler } : {}),
       memory,
       onMemoryAction: (message) => {
         events.push({ kind: 'action', message });
@@ -197,6 +218,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
         },
       },
     });
+    writeTrace();
     const waits = [...result.dataWaitMs].sort((a, b) => a - b);
     const stepMs = result.stepTimesMs.reduce((a, b) => a + b, 0);
     const timing = {
@@ -225,6 +247,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
     });
     return summary;
   } catch (error) {
+    writeTrace();
     record.writeRunJson({
       ...runJson,
       status: 'failed',

@@ -8,6 +8,7 @@ import type { InMemoryDataset } from '../data/dataset';
 import { compileTrainingLoss } from './forward';
 import { accuracy, lossFor } from './losses';
 import { isOutOfMemory, OutOfMemoryError, type StepPhase } from './outOfMemory';
+import type { RunPhase, StepProfiler } from './stepProfiler';
 import type { MemoryMonitor } from './memoryMonitor';
 import { createOptimizer, learningRateAt } from './optimizer';
 
@@ -62,6 +63,8 @@ export interface LoopInput {
   /** Told when the memory action changed the batch (reduce_batch). */
   readonly onMemoryAction?: (message: string) => void;
   readonly checkpoints?: CheckpointPlan;
+  /** Records the phases of the steps in the profiling window (trace.json). */
+  readonly profiler?: StepProfiler;
   /** A checkpoint to continue from: its state and tensors (model weights `model/N`, optimizer state `opt/N`). */
   readonly resume?: { readonly state: CheckpointState; readonly tensors: Map<string, tf.Tensor> };
   readonly config: TrainConfig;
@@ -98,7 +101,14 @@ async function trainSteps(
   input: LoopInput,
   where: { step: number; accumulation: number; phase: StepPhase },
 ): Promise<LoopResult> {
-  const { config, model, batches, hooks = {} } = input;
+  const { config, model, batches, hooks = {}, profiler } = input;
+  /** Runs `work` and records it as `phase` of the current step when the step is profiled. */
+  const timed = async <T>(phase: RunPhase, work: () => Promise<T>): Promise<T> => {
+    const begin = performance.now();
+    const result = await work();
+    profiler?.phase(phase, begin, performance.now());
+    return result;
+  };
   const training = config.training;
   const { loss: trainingLoss } = compileTrainingLoss(model, training.loss);
   const opt = createOptimizer(training.optimizer);
@@ -204,6 +214,7 @@ async function trainSteps(
       return finish('stopped');
     }
     const stepStart = performance.now();
+    profiler?.beginStep(step, stepStart);
     where.step = step;
     where.accumulation = accumulation;
     where.phase = 'data';
@@ -218,7 +229,9 @@ async function trainSteps(
     for (let micro = 0; micro < accumulation; micro++) {
       const asked = performance.now();
       const batch = await batches.next();
-      waited += performance.now() - asked;
+      const got = performance.now();
+      waited += got - asked;
+      profiler?.phase('data_wait', asked, got);
       if (micro === 0) input.memory?.mark('data');
       where.phase = 'forward_backward';
       const { value, grads: g } = tf.variableGrads(() => trainingLoss(batch.xs, batch.ys), variables);
@@ -242,8 +255,10 @@ async function trainSteps(
       lastBatch?.xs.dispose();
       lastBatch?.ys.dispose();
       lastBatch = batch;
+      profiler?.phase('forward_backward', got, performance.now());
     }
     input.memory?.mark('forward_backward');
+    const optimizerStart = performance.now();
     where.phase = 'optimizer';
     const meanLoss = accumulation === 1 ? lossSum! : tf.div<tf.Scalar>(lossSum!, accumulation);
     if (meanLoss !== lossSum) lossSum!.dispose();
@@ -267,8 +282,11 @@ async function trainSteps(
     if (!averaged) for (const g of Object.values(grads!)) g.dispose();
 
     let skip = false;
+    let optimizerResume = performance.now();
+    profiler?.phase('optimizer', optimizerStart, optimizerResume);
     if (guard === 'skip_step' || (guard === 'stop' && log)) {
-      const value = (await meanLoss.data())[0]!;
+      const value = await timed('host_sync', async () => (await meanLoss.data())[0]!);
+      optimizerResume = performance.now();
       if (!Number.isFinite(value)) {
         if (guard === 'stop') {
           meanLoss.dispose();
@@ -288,6 +306,7 @@ async function trainSteps(
       if (opt.weightDecay > 0) tf.tidy(() => variables.forEach((v) => v.assign(tf.mul(v, 1 - lr * opt.weightDecay))));
     }
     for (const g of Object.values(applied)) g.dispose();
+    profiler?.phase('optimizer', optimizerResume, performance.now());
     input.memory?.mark('optimizer');
     where.phase = 'metrics';
     peak = Math.max(peak, tf.memory().numBytes);
@@ -297,6 +316,7 @@ async function trainSteps(
     waitSinceLog += waited;
     stepsSinceLog++;
     if (log) {
+      const syncStart = performance.now();
       const values: Record<string, number> = {
         loss: (await meanLoss.data())[0]!,
         lr,
@@ -310,24 +330,29 @@ async function trainSteps(
         values['accuracy'] = (await acc.data())[0]!;
         acc.dispose();
       }
+      profiler?.phase('host_sync', syncStart, performance.now());
       if (validating()) {
         where.phase = 'validation';
         Object.assign(
           values,
-          (validation = await evaluate(model, input.validation!, batches.batchSize, training.loss, wantsAccuracy)),
+          (validation = await timed('eval', () =>
+            evaluate(model, input.validation!, batches.batchSize, training.loss, wantsAccuracy),
+          )),
         );
       }
       hooks.onMetrics?.({ step, epoch: batches.epoch, values });
     } else if (validating()) {
       where.phase = 'validation';
-      validation = await evaluate(model, input.validation!, batches.batchSize, training.loss, wantsAccuracy);
+      validation = await timed('eval', () =>
+        evaluate(model, input.validation!, batches.batchSize, training.loss, wantsAccuracy),
+      );
       hooks.onMetrics?.({ step, epoch: batches.epoch, values: validation });
     }
     meanLoss.dispose();
     lastBatch?.xs.dispose();
     lastBatch?.ys.dispose();
     where.phase = 'checkpoint';
-    if (input.checkpoints?.every && step % input.checkpoints.every === 0) await checkpoint();
+    if (input.checkpoints?.every && step % input.checkpoints.every === 0) await timed('checkpoint', () => checkpoint());
     const bestMetric = input.checkpoints?.bestMetric;
     const watched = bestMetric && validation && validating() ? validation[bestMetric] : undefined;
     if (watched !== undefined) {
@@ -335,7 +360,7 @@ async function trainSteps(
         bestValue === undefined || (input.checkpoints?.bestMode === 'max' ? watched > bestValue : watched < bestValue);
       if (better) {
         bestValue = watched;
-        await checkpoint(join(input.checkpoints!.dir, 'best'), 1);
+        await timed('checkpoint', () => checkpoint(join(input.checkpoints!.dir, 'best'), 1));
       }
     }
     const memoryHigh = input.memory?.endStep(step) ?? false;
@@ -355,7 +380,9 @@ async function trainSteps(
         `optimization.memory.action reduce_batch: batch ${before} → ${batches.batchSize}, gradient accumulation ${accumulation / 2} → ${accumulation} (effective batch kept)`,
       );
     }
-    stepTimes.push(performance.now() - stepStart);
+    const stepEnd = performance.now();
+    stepTimes.push(stepEnd - stepStart);
+    profiler?.endStep(stepEnd, { batch: batches.batchSize, accumulation });
     const seconds = (performance.now() - started) / 1000;
     hooks.onProgress?.(
       step,

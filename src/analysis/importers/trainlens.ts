@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Profile, ProfileDevice, ProfileStep } from '../profile';
+
+/** The phases of a TrainLens run's steps, in the order the report lists them (`other` is what they leave). */
+export const TRAINLENS_CATEGORIES = [
+  'data_wait',
+  'forward_backward',
+  'optimizer',
+  'host_sync',
+  'eval',
+  'checkpoint',
+  'other',
+] as const;
+
+/** What the analysis needs from run.json. */
+interface RunJson {
+  readonly config?: {
+    readonly monitoring?: { readonly log_every?: number; readonly checkpoints?: { readonly every?: number } };
+    readonly training?: { readonly validation_every?: number };
+    readonly engine?: { readonly backend?: string };
+  };
+  readonly resolved?: {
+    readonly backend?: string;
+    readonly skippedBackends?: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
+  };
+  readonly environment?: {
+    readonly gpus?: ReadonlyArray<{ readonly name: string; readonly memoryTotalBytes?: number }>;
+    readonly backends?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
+  };
+  readonly configPath?: string;
+}
+
+/**
+ * Builds a {@link Profile} from a TrainLens run directory's `trace.json` events: each `step` span is a step, and the
+ * phase spans inside it (data_wait, forward_backward, optimizer, host_sync, eval, checkpoint) are its breakdown;
+ * what they leave of the step is `other`. run.json adds the GPUs, the backend and the config values the fixes
+ * change.
+ */
+export class TrainLensProfileBuilder {
+  private readonly steps: Array<{ name: string; start: number; end: number }> = [];
+  private readonly phases: Array<{ cat: string; start: number; end: number }> = [];
+  events = 0;
+
+  add(event: Record<string, unknown>): void {
+    this.events++;
+    const { ph, cat, ts, dur, name } = event as { ph?: string; cat?: string; ts?: number; dur?: number; name?: string };
+    if (ph !== 'X' || typeof ts !== 'number' || typeof dur !== 'number' || typeof cat !== 'string') return;
+    if (cat === 'step') this.steps.push({ name: String(name ?? '').replace(/^step /, ''), start: ts, end: ts + dur });
+    else if ((TRAINLENS_CATEGORIES as readonly string[]).includes(cat))
+      this.phases.push({ cat, start: ts, end: ts + dur });
+  }
+
+  build(runDir: string, bytes: number): Profile {
+    const run = readRunJson(runDir);
+    if (this.steps.length === 0)
+      throw new Error('the run recorded no profiled steps (the run ended before monitoring.profiling.warmup_steps)');
+    const steps = [...this.steps].sort((a, b) => a.start - b.start);
+    const phases = [...this.phases].sort((a, b) => a.start - b.start);
+    let p = 0;
+    const profileSteps: ProfileStep[] = steps.map((step) => {
+      const breakdown: Record<string, number> = Object.fromEntries(TRAINLENS_CATEGORIES.map((c) => [c, 0]));
+      while (p < phases.length && phases[p]!.start < step.end) {
+        const phase = phases[p++]!;
+        if (phase.end <= step.start) continue;
+        breakdown[phase.cat]! += Math.min(phase.end, step.end) - Math.max(phase.start, step.start);
+      }
+      const used = TRAINLENS_CATEGORIES.slice(0, -1).reduce((a, c) => a + breakdown[c]!, 0);
+      breakdown['other'] = Math.max(0, step.end - step.start - used);
+      return { name: step.name, startUs: step.start, endUs: step.end, breakdown };
+    });
+    const devices: ProfileDevice[] = (run.environment?.gpus ?? []).map((gpu, id) => ({
+      id,
+      name: gpu.name,
+      ...(gpu.memoryTotalBytes ? { memoryBytes: gpu.memoryTotalBytes } : {}),
+    }));
+    return {
+      source: 'trainlens',
+      file: runDir,
+      devices,
+      categories: TRAINLENS_CATEGORIES,
+      steps: profileSteps,
+      kernels: [],
+      operators: [],
+      run: {
+        backend: run.resolved?.backend ?? 'unknown',
+        requestedBackend: run.config?.engine?.backend ?? 'auto',
+        installedBackends: (run.environment?.backends ?? []).filter((b) => b.status === 'installed').map((b) => b.name),
+        logEvery: run.config?.monitoring?.log_every ?? 20,
+        ...(run.config?.monitoring?.checkpoints?.every !== undefined
+          ? { checkpointEvery: run.config.monitoring.checkpoints.every }
+          : {}),
+        ...(run.config?.training?.validation_every !== undefined
+          ? { validationEvery: run.config.training.validation_every }
+          : {}),
+        ...(run.configPath ? { configPath: run.configPath } : {}),
+      },
+      stats: { events: this.events, bytes },
+    };
+  }
+}
+
+/** The trace.json of a run directory, or why there is none. */
+export function runTracePath(runDir: string): string {
+  const trace = join(runDir, 'trace.json');
+  if (!existsSync(join(runDir, 'run.json'))) throw new Error('this folder is not a TrainLens run (no run.json)');
+  if (!existsSync(trace))
+    throw new Error(
+      'the run has no trace.json: profile it with "trainlens profile CONFIG" or set monitoring.profiling.enabled: true',
+    );
+  return trace;
+}
+
+function readRunJson(runDir: string): RunJson {
+  try {
+    return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunJson;
+  } catch {
+    return {};
+  }
+}
