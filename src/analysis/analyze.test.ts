@@ -51,7 +51,7 @@ test('what is not a trace says so, naming the file', async () => {
   const onnx = join(dir, 'model.onnx');
   writeFileSync(onnx, 'not really');
   await assert.rejects(loadProfile(onnx), /ONNX model, not a profile: profile it with "trainlens onnx"/);
-  await assert.rejects(loadProfile(dir), /run directories are analysed once runs record/);
+  await assert.rejects(loadProfile(dir), /this folder is not a TrainLens run \(no run\.json\)/);
   const empty = join(dir, 'empty.json');
   writeFileSync(empty, '{"traceEvents": []}');
   await assert.rejects(

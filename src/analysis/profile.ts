@@ -80,6 +80,15 @@ export interface Profile {
     readonly checkpointEvery?: number;
     readonly validationEvery?: number;
     readonly configPath?: string;
+    /** How the run ended and why, from run.json. */
+    readonly status?: string;
+    readonly reason?: string;
+    /** The memory monitor's events (warn, act, tensor-leak, action) with their evidence. */
+    readonly events?: ReadonlyArray<{
+      readonly kind: string;
+      readonly message: string;
+      readonly evidence?: Readonly<Record<string, number | string>>;
+    }>;
   };
   /** Events read and bytes of JSON, for the report's footer. */
   readonly stats: { readonly events: number; readonly bytes: number };

@@ -64,10 +64,10 @@ test('an invalid config exits 1 naming the file and line:column; nothing is trai
   );
 });
 
-test('options of later capabilities and bad values are usage errors (exit 2)', () => {
-  const profile = trainlens('run', 'examples/quickstart.yaml', '--profile', '--out', out);
-  assert.equal(profile.code, 2);
-  assert.match(profile.stderr, /Profiling \(--profile\) is not available/);
+test('run --profile prints the analysis after the summary; bad values are usage errors (exit 2)', () => {
+  const profile = trainlens('run', 'examples/quickstart.yaml', '--profile', '--steps', '30', '--out', out);
+  assert.equal(profile.code, 0, profile.stderr);
+  assert.match(profile.stdout, /Run completed: 30 steps[\s\S]*Step-time breakdown \(mean per step\):\n\s+data_wait/);
   const steps = trainlens('run', 'examples/quickstart.yaml', '--steps', 'ten');
   assert.equal(steps.code, 2);
   assert.match(steps.stderr, /--steps must be a positive integer, not "ten"/);

@@ -29,6 +29,9 @@ interface RunJson {
     readonly backends?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
   };
   readonly configPath?: string;
+  readonly status?: string;
+  readonly reason?: string;
+  readonly events?: ReadonlyArray<{ kind: string; message: string; evidence?: Record<string, number | string> }>;
 }
 
 /**
@@ -94,6 +97,9 @@ export class TrainLensProfileBuilder {
           ? { validationEvery: run.config.training.validation_every }
           : {}),
         ...(run.configPath ? { configPath: run.configPath } : {}),
+        ...(run.status ? { status: run.status } : {}),
+        ...(run.reason ? { reason: run.reason } : {}),
+        ...(run.events ? { events: run.events } : {}),
       },
       stats: { events: this.events, bytes },
     };

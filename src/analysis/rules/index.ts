@@ -2,12 +2,14 @@ import type { Finding } from '../../protocol/types';
 import type { Profile } from '../profile';
 import { backendFallback } from './backendFallback';
 import { commBound } from './commBound';
+import { dominantOp } from './dominantOp';
 import { hostSync } from './hostSync';
 import { inputBound } from './inputBound';
 import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
 import { memoryPressure } from './memoryPressure';
 import type { Rule } from './rule';
+import { nanLoss, tensorLeak } from './runHealth';
 import { checkpointOverhead, evalOverhead } from './runOverhead';
 
 /** Every rule, in the order their findings are listed when severities tie. */
@@ -21,6 +23,9 @@ export const RULES: readonly Rule[] = [
   memoryPressure,
   checkpointOverhead,
   evalOverhead,
+  nanLoss,
+  tensorLeak,
+  dominantOp,
 ];
 
 const ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;

@@ -5,7 +5,9 @@ import { backendFallback } from './backendFallback';
 import { commBound, COMM_BOUND_PERCENT } from './commBound';
 import { hostSync } from './hostSync';
 import { checkpointOverhead, evalOverhead } from './runOverhead';
+import { dominantOp } from './dominantOp';
 import { findingsOf } from './index';
+import { nanLoss, tensorLeak } from './runHealth';
 import { inputBound } from './inputBound';
 import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
@@ -93,4 +95,24 @@ test('TrainLens runs: host sync, checkpoint and eval overhead with fixes from th
     ['backend-fallback', 'wasm', 'auto'],
   );
   assert.equal(backendFallback(profile({}, { run: { ...run, backend: 'wasm' } })), undefined);
+});
+
+test('NaN loss and tensor leaks from the run record; a dominant kernel', () => {
+  const run = { backend: 'wasm', requestedBackend: 'auto', installedBackends: ['wasm'], logEvery: 5 };
+  const failed = { ...run, status: 'failed', reason: 'the loss became NaN at step 12 (optimization.nan_guard: stop).' };
+  assert.equal(nanLoss(profile({}, { run: failed }))!.fix?.path, 'training.clip_norm');
+  assert.equal(nanLoss(profile({}, { run })), undefined);
+  const events = [
+    { kind: 'tensor-leak', message: 'the tensor count grew', evidence: { tensorsPerStep: 2, phase: 'optimizer' } },
+  ];
+  assert.deepEqual(tensorLeak(profile({}, { run: { ...run, events } }))!.evidence, {
+    tensorsPerStep: 2,
+    phase: 'optimizer',
+  });
+  const kernel = (name: string, totalUs: number) => ({ name, calls: 1, totalUs, meanUs: totalUs, maxUs: totalUs });
+  assert.equal(dominantOp(profile({}, { kernels: [kernel('gemm', 60), kernel('relu', 40)] }))!.evidence['percent'], 60);
+  assert.equal(
+    dominantOp(profile({}, { kernels: [kernel('gemm', 40), kernel('relu', 35), kernel('add', 25)] })),
+    undefined,
+  );
 });

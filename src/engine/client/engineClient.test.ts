@@ -19,7 +19,7 @@ test('handshake returns the engine environment, and shutdown is a clean expected
   assert.deepEqual(exit, { code: 0, signal: null, reason: 'shutdown requested', expected: true });
 });
 
-test('a run of an unreadable config is refused with the file named; profiling is not available yet', async () => {
+test('a run of an unreadable config is refused with the file named, profiled or not', async () => {
   const client = await start();
   try {
     await assert.rejects(
@@ -34,8 +34,8 @@ test('a run of an unreadable config is refused with the file named; profiling is
       client.connection.sendRequest(StartRunRequest.type, { configPath: '/x.yaml', profile: true }),
       (error: unknown) =>
         error instanceof ResponseError &&
-        error.code === EngineErrorCodes.notAvailable &&
-        /--profile/.test(error.message),
+        error.code === EngineErrorCodes.invalidConfig &&
+        (error.data as { file: string }).file === '/x.yaml',
     );
   } finally {
     await client.shutdown();

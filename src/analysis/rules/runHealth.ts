@@ -1,0 +1,26 @@
+import type { Rule } from './rule';
+
+/** NaN/Inf loss (TrainLens runs): the NaN guard stopped the run, or skipped steps. Fix: clip gradients. */
+export const nanLoss: Rule = (profile) => {
+  const reason = profile.run?.reason;
+  if (!reason || !/the loss became (NaN|-?Infinity)/.test(reason)) return undefined;
+  return {
+    id: 'nan-loss',
+    severity: 'high',
+    title: 'The loss became NaN or infinite and the run stopped',
+    evidence: { reason },
+    fix: { path: 'training.clip_norm', value: 1, description: 'Clip the gradients to a global norm of 1.' },
+  };
+};
+
+/** Tensor leak (TrainLens runs): the memory monitor saw the tensor count grow at every step end. */
+export const tensorLeak: Rule = (profile) => {
+  const leak = profile.run?.events?.find((e) => e.kind === 'tensor-leak');
+  if (!leak) return undefined;
+  return {
+    id: 'tensor-leak',
+    severity: 'high',
+    title: leak.message,
+    evidence: leak.evidence ?? {},
+  };
+};
