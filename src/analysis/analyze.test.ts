@@ -60,3 +60,16 @@ test('what is not a trace says so, naming the file', async () => {
   );
   await assert.rejects(loadProfile(join(dir, 'missing.json')), /cannot read the trace/);
 });
+
+test("PyTorch's raw memory timeline: the allocated curve, its peak and what was live at the peak by category", async () => {
+  const profile = await loadProfile(join(TRACES, 'hta_memory_timeline.raw.gz'));
+  const report = analyzeProfile(profile);
+  assert.match(report.steps.note!, /memory timeline has no step times.*16,845 rows/);
+  const memory = report.memory!;
+  assert.equal(memory.samples, 16845);
+  const live = Object.values(memory.byCategoryAtPeak!).reduce((a, b) => a + b, 0);
+  assert.equal(live, memory.peakBytes, 'the categories at the peak add up to the peak');
+  assert.ok(memory.byCategoryAtPeak!['activation']! > memory.byCategoryAtPeak!['parameter']!);
+  assert.equal(Math.max(...profile.memory!.allocatedBytes), memory.peakBytes);
+  assert.match(formatReport(report), /Memory: peak [\d.]+ MiB allocated/);
+});

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Finding } from '../protocol/types';
 import { readTrace, TraceError } from './ingest/traceReader';
 import { ChromeProfileBuilder } from './importers/chrome';
+import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
@@ -60,14 +61,19 @@ export async function loadProfile(file: string, onProgress?: (bytes: number) => 
     for (const event of sniffed.splice(0)) chosen.add(event);
     return chosen;
   };
+  const timeline = new MemoryTimelineBuilder();
   const document = await readTrace(file, {
     ...(onProgress ? { onProgress } : {}),
+    onRow: (row) => timeline.add(row),
     onEvent: (event) => {
       if (builder) return builder.add(event);
       sniffed.push(event);
       if (sniffed.length >= SNIFF_EVENTS) builder = choose();
     },
   });
+  if (document.events === 0 && timeline.recognized) {
+    return timeline.build(file, document.bytes);
+  }
   builder ??= choose();
   if (document.events === 0) throw new TraceError('the trace has no events', file);
   try {
@@ -114,6 +120,11 @@ export interface AnalysisReport {
   /** Mean per step, in the source's category order. */
   readonly breakdown: ReadonlyArray<{ readonly category: string; readonly ms: number; readonly percent: number }>;
   readonly gpuUtilizationPercent?: number;
+  readonly memory?: {
+    readonly peakBytes: number;
+    readonly samples: number;
+    readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
+  };
   readonly topKernels: ReadonlyArray<OpRow>;
   readonly topOperators: ReadonlyArray<OpRow>;
   readonly findings: readonly Finding[];
@@ -167,6 +178,15 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     },
     breakdown,
     ...(profile.gpuUtilization !== undefined ? { gpuUtilizationPercent: round(profile.gpuUtilization * 100, 2) } : {}),
+    ...(profile.memory
+      ? {
+          memory: {
+            peakBytes: profile.memory.peakBytes,
+            samples: profile.memory.tUs.length,
+            ...(profile.memory.byCategoryAtPeak ? { byCategoryAtPeak: profile.memory.byCategoryAtPeak } : {}),
+          },
+        }
+      : {}),
     topKernels: rows(profile.kernels),
     topOperators: rows(profile.operators),
     findings: findingsOf(profile),
@@ -206,6 +226,15 @@ export function formatReport(report: AnalysisReport): string {
   };
   table('Top kernels (total time, calls):', report.topKernels);
   table('Top operators (total time, calls):', report.topOperators);
+  if (report.memory) {
+    lines.push(
+      '',
+      `Memory: peak ${(report.memory.peakBytes / 1024 ** 2).toFixed(1)} MiB allocated (${report.memory.samples} samples)`,
+    );
+    for (const [category, bytes] of Object.entries(report.memory.byCategoryAtPeak ?? {}).sort((a, b) => b[1] - a[1]))
+      if (bytes > 0)
+        lines.push(`  ${category.padEnd(16)} ${(bytes / 1024 ** 2).toFixed(1).padStart(10)} MiB at the peak`);
+  }
   lines.push('', report.findings.length ? 'Findings:' : 'Findings: none.');
   for (const f of report.findings) {
     const evidence = Object.entries(f.evidence)

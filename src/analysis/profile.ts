@@ -70,7 +70,13 @@ export interface Profile {
     readonly shortKernelShare: number;
   };
   /** Memory counters over time, e.g. Kineto's `[memory]` events (allocated bytes). */
-  readonly memory?: { readonly tUs: Float64Array; readonly allocatedBytes: Float64Array; readonly peakBytes: number };
+  readonly memory?: {
+    readonly tUs: Float64Array;
+    readonly allocatedBytes: Float64Array;
+    readonly peakBytes: number;
+    /** What was live at the peak, by category (bytes), where the source has categories. */
+    readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
+  };
   /** For a TrainLens run: the backend and the config values that fixes change. */
   readonly run?: {
     readonly backend: string;

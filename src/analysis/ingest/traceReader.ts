@@ -22,6 +22,8 @@ export interface TraceDocument {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Events handed to the callback. */
   readonly events: number;
+  /** Array elements of the event array (handed to `onRow`). */
+  readonly rows: number;
   /** Bytes of JSON read (after decompression). */
   readonly bytes: number;
 }
@@ -30,6 +32,8 @@ export interface TraceDocument {
 export interface ReadTraceOptions {
   /** Called with each event object, in file order. */
   readonly onEvent: (event: Record<string, unknown>) => void;
+  /** Called with each element of the event array that is itself an array (e.g. PyTorch's raw memory timeline rows). */
+  readonly onRow?: (row: unknown[]) => void;
   /** Called with the JSON bytes read so far, at most every few MB. */
   readonly onProgress?: (bytes: number) => void;
   /** Refuse input that decompresses beyond this many bytes (default 16 GiB). */
@@ -115,6 +119,7 @@ class EventScanner {
   private batchEnd = -1;
   private readonly metadata: Record<string, unknown> = {};
   private events = 0;
+  private rows = 0;
   private bytes = 0;
   private lastProgress = 0;
   private done = false;
@@ -165,7 +170,7 @@ class EventScanner {
         this.file,
       );
     this.options.onProgress?.(this.bytes);
-    return { root: this.root, metadata: this.metadata, events: this.events, bytes: this.bytes };
+    return { root: this.root, metadata: this.metadata, events: this.events, rows: this.rows, bytes: this.bytes };
   }
 
   private scan(): void {
@@ -255,10 +260,12 @@ class EventScanner {
     const text = this.text;
     let start = from;
     while (start < text.length && /[\s,]/.test(text[start]!)) start++;
-    if (text.charCodeAt(start) !== OPEN_OBJECT) return from;
+    const opening = text.charCodeAt(start);
+    if (opening !== OPEN_OBJECT && opening !== OPEN_ARRAY) return from;
+    const closing = opening === OPEN_OBJECT ? '}' : ']';
     let cut = text.length;
     for (let attempt = 0; attempt < 3; attempt++) {
-      cut = text.lastIndexOf('}', cut - 1);
+      cut = text.lastIndexOf(closing, cut - 1);
       if (cut <= start) return from;
       let values: unknown[];
       try {
@@ -268,6 +275,7 @@ class EventScanner {
       }
       this.flush();
       for (const value of values) {
+        if (Array.isArray(value)) this.row(value);
         if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
         this.events++;
         this.options.onEvent(value as Record<string, unknown>);
@@ -327,10 +335,16 @@ class EventScanner {
     }
     this.batchStart = -1;
     for (const value of values) {
+      if (Array.isArray(value)) this.row(value);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
       this.events++;
       this.options.onEvent(value as Record<string, unknown>);
     }
+  }
+
+  private row(value: unknown[]): void {
+    this.rows++;
+    this.options.onRow?.(value);
   }
 
   private error(at: number, message: string): TraceError {
