@@ -99,7 +99,7 @@ async function loadRunProfile(runDir: string, onProgress?: (bytes: number) => vo
     ...(onProgress ? { onProgress } : {}),
   });
   try {
-    return builder.build(runDir, document.bytes);
+    return builder.build(runDir, document.bytes, document.metadata);
   } catch (error) {
     throw new TraceError((error as Error).message, runDir);
   }

@@ -23,8 +23,15 @@ test('profile trains with the step profiler, writes trace.json, and prints the a
     source: string;
     steps: { count: number; meanMs: number };
     breakdown: Array<{ category: string; ms: number; percent: number }>;
+    topKernels: Array<{ name: string; calls: number; totalMs: number }>;
+    memory?: { peakBytes: number; samples: number };
   };
   assert.equal(report.source, 'trainlens');
+  // Kernels timed with tf.profile in the steps after the window, per step; the memory curve from memory.jsonl.
+  assert.ok(report.topKernels.length > 3, JSON.stringify(report.topKernels));
+  assert.ok(report.topKernels.some((k) => /MatMul/.test(k.name)));
+  assert.ok(report.topKernels.every((k) => !k.name.endsWith('__op') && k.totalMs > 0));
+  assert.ok(report.memory && report.memory.peakBytes > 0 && report.memory.samples >= 1);
   assert.equal(report.steps.count, 20, 'monitoring.profiling: warmup 5, then 20 steps');
   assert.deepEqual(
     report.breakdown.map((b) => b.category),

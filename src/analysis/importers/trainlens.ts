@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Profile, ProfileDevice, ProfileStep } from '../profile';
+import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
 
 /** The phases of a TrainLens run's steps, in the order the report lists them (`other` is what they leave). */
 export const TRAINLENS_CATEGORIES = [
@@ -54,8 +54,13 @@ export class TrainLensProfileBuilder {
       this.phases.push({ cat, start: ts, end: ts + dur });
   }
 
-  build(runDir: string, bytes: number): Profile {
+  build(runDir: string, bytes: number, metadata: Readonly<Record<string, unknown>> = {}): Profile {
     const run = readRunJson(runDir);
+    const recorded = (metadata['trainlens'] ?? {}) as { kernels?: unknown };
+    const kernels = Array.isArray(recorded.kernels)
+      ? (recorded.kernels as OpAggregate[]).filter((k) => typeof k.name === 'string' && typeof k.totalUs === 'number')
+      : [];
+    const memory = readMemory(runDir);
     if (this.steps.length === 0)
       throw new Error('the run recorded no profiled steps (the run ended before monitoring.profiling.warmup_steps)');
     const steps = [...this.steps].sort((a, b) => a.start - b.start);
@@ -83,8 +88,9 @@ export class TrainLensProfileBuilder {
       devices,
       categories: TRAINLENS_CATEGORIES,
       steps: profileSteps,
-      kernels: [],
+      kernels,
       operators: [],
+      ...(memory ? { memory } : {}),
       run: {
         backend: run.resolved?.backend ?? 'unknown',
         requestedBackend: run.config?.engine?.backend ?? 'auto',
@@ -123,4 +129,29 @@ function readRunJson(runDir: string): RunJson {
   } catch {
     return {};
   }
+}
+
+/** The run's memory.jsonl as the profile's memory curve (tensor bytes), when it has samples. */
+function readMemory(runDir: string): Profile['memory'] {
+  const file = join(runDir, 'memory.jsonl');
+  if (!existsSync(file)) return undefined;
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const row = JSON.parse(line) as { tMs?: number; tensorBytes?: number };
+        return typeof row.tMs === 'number' && typeof row.tensorBytes === 'number'
+          ? [row as { tMs: number; tensorBytes: number }]
+          : [];
+      } catch {
+        return [];
+      }
+    });
+  if (rows.length === 0) return undefined;
+  const allocatedBytes = Float64Array.from(rows, (r) => r.tensorBytes);
+  return {
+    tUs: Float64Array.from(rows, (r) => r.tMs * 1000),
+    allocatedBytes,
+    peakBytes: allocatedBytes.reduce((a, b) => Math.max(a, b), 0),
+  };
 }

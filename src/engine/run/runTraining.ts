@@ -33,6 +33,9 @@ export class RunInputError extends Error {
   }
 }
 
+/** Steps after the profiling window whose kernels are timed with tf.profile (`monitoring.profiling.kernel_sampling`). */
+const KERNEL_SAMPLED_STEPS = 3;
+
 /** What to run. */
 export interface RunRequest {
   readonly configPath: string;
@@ -174,14 +177,23 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
           profiling?.warmup_steps ?? 5,
           (profiling?.warmup_steps ?? 5) + (profiling?.steps ?? 20),
           performance.now(),
+          profiling?.kernel_sampling === false ? 0 : KERNEL_SAMPLED_STEPS,
         )
       : undefined;
   const writeTrace = () => {
     if (!profiler) return;
+    const kernels = profiler.kernelTable();
     record.writeTrace({
       traceEvents: profiler.traceEvents(),
       displayTimeUnit: 'ms',
-      trainlens: { runId: record.id, backend: backend.name, phases: RUN_PHASES, configPath },
+      trainlens: {
+        runId: record.id,
+        backend: backend.name,
+        phases: RUN_PHASES,
+        configPath,
+        kernelSampledSteps: kernels.steps,
+        kernels: kernels.kernels,
+      },
     });
   };
   try {

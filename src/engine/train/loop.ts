@@ -234,7 +234,16 @@ async function trainSteps(
       profiler?.phase('data_wait', asked, got);
       if (micro === 0) input.memory?.mark('data');
       where.phase = 'forward_backward';
-      const { value, grads: g } = tf.variableGrads(() => trainingLoss(batch.xs, batch.ys), variables);
+      const compute = () => tf.variableGrads(() => trainingLoss(batch.xs, batch.ys), variables);
+      let computed: ReturnType<typeof compute> | undefined;
+      if (profiler?.samplesKernels(step)) {
+        const info = await tf.profile(() => {
+          computed = compute();
+          return [computed.value, ...Object.values(computed.grads)];
+        });
+        profiler.addKernels(step, info.kernels);
+      }
+      const { value, grads: g } = computed ?? compute();
       // Without accumulation (the common case) no extra kernels run: sums and divisions start at the second micro-batch.
       if (!lossSum) lossSum = value;
       else {
@@ -301,7 +310,14 @@ async function trainSteps(
         skip = true;
       }
     }
-    if (!skip) {
+    if (!skip && profiler?.samplesKernels(step)) {
+      const info = await tf.profile(() => {
+        opt.optimizer.applyGradients(applied);
+        return [];
+      });
+      profiler.addKernels(step, info.kernels);
+      if (opt.weightDecay > 0) tf.tidy(() => variables.forEach((v) => v.assign(tf.mul(v, 1 - lr * opt.weightDecay))));
+    } else if (!skip) {
       opt.optimizer.applyGradients(applied);
       if (opt.weightDecay > 0) tf.tidy(() => variables.forEach((v) => v.assign(tf.mul(v, 1 - lr * opt.weightDecay))));
     }

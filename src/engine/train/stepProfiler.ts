@@ -31,6 +31,11 @@ export interface TraceEvent {
  */
 export class StepProfiler {
   private readonly events: TraceEvent[] = [];
+  private readonly kernelTotals = new Map<
+    string,
+    { calls: number; totalMs: number; maxMs: number; bytesAdded: number }
+  >();
+  private readonly kernelSampled = new Set<number>();
   private stepStart: number | undefined;
   private step = -1;
 
@@ -40,7 +45,54 @@ export class StepProfiler {
     private readonly to: number,
     /** `performance.now()` at the run's start: time zero of the trace. */
     private readonly origin: number,
+    /** Steps right after the window whose kernels are timed with tf.profile (0: none). */
+    private readonly kernelSteps = 0,
   ) {}
+
+  /**
+   * Whether `step`'s kernels are timed. Timing every kernel slows the step down, so it happens in the steps after
+   * the phase window, never inside it.
+   */
+  samplesKernels(step: number): boolean {
+    return step >= this.to && step < this.to + this.kernelSteps;
+  }
+
+  /** Adds the kernels tf.profile timed in a sampled step. */
+  addKernels(step: number, kernels: ReadonlyArray<{ name: string; kernelTimeMs: unknown; bytesAdded: number }>): void {
+    this.kernelSampled.add(step);
+    for (const kernel of kernels) {
+      // Ops with a custom gradient (`…__op`) are listed besides the kernels they run: counting them would count twice.
+      if (kernel.name.endsWith('__op')) continue;
+      const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+      const entry = this.kernelTotals.get(kernel.name);
+      if (entry) {
+        entry.calls++;
+        entry.totalMs += ms;
+        entry.maxMs = Math.max(entry.maxMs, ms);
+        entry.bytesAdded += kernel.bytesAdded;
+      } else this.kernelTotals.set(kernel.name, { calls: 1, totalMs: ms, maxMs: ms, bytesAdded: kernel.bytesAdded });
+    }
+  }
+
+  /** The timed kernels per sampled step (µs), longest first, and how many steps were sampled. */
+  kernelTable(): {
+    steps: number;
+    kernels: Array<{ name: string; calls: number; totalUs: number; meanUs: number; maxUs: number }>;
+  } {
+    const steps = Math.max(1, this.kernelSampled.size);
+    return {
+      steps: this.kernelSampled.size,
+      kernels: [...this.kernelTotals.entries()]
+        .map(([name, k]) => ({
+          name,
+          calls: k.calls / steps,
+          totalUs: (k.totalMs * 1000) / steps,
+          meanUs: (k.totalMs * 1000) / k.calls,
+          maxUs: k.maxMs * 1000,
+        }))
+        .sort((a, b) => b.totalUs - a.totalUs),
+    };
+  }
 
   /** Whether `step` (0-based) is in the window. */
   records(step: number): boolean {
