@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { probeEnvironment } from '../../engine/environment/probe';
+import { runTraining } from '../../engine/run/runTraining';
+import { loadProfile } from '../analyze';
+import { findingsOf } from './index';
+
+// The rules on real data: recorded PyTorch traces, and a real TrainLens run fed by a slow data module.
+const ROOT = join(__dirname, '..', '..', '..');
+const TRACES = join(ROOT, 'test', 'fixtures', 'traces');
+const dir = mkdtempSync(join(tmpdir(), 'trainlens-rules-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const ids = async (file: string) =>
+  findingsOf(await loadProfile(file))
+    .map((f) => f.id)
+    .sort();
+
+test('recorded traces: which rules fire and which do not', async () => {
+  assert.deepEqual(await ids(join(TRACES, 'hta_nccl_2ranks_a100.json.gz')), ['low-gpu-utilization', 'small-kernels']);
+  assert.deepEqual(await ids(join(TRACES, 'hta_cpu_only_rank34.json.gz')), ['comm-bound']);
+  // A busy V100 (97% kernel time, 0.8% runtime): nothing to report.
+  assert.deepEqual(await ids(join(TRACES, 'hta_ns_resolution_v100.json.gz')), []);
+  // ONNX Runtime: one op type (Conv) dominates the kernel time of the MNIST model.
+  const ort = findingsOf(await loadProfile(join(TRACES, 'ort_mnist_2019.json')));
+  assert.deepEqual(
+    ort.map((f) => f.id),
+    ['dominant-op'],
+  );
+});
+
+test('a real run waiting for a slow data module is input-bound; the fix is prefetching', async () => {
+  const config = join(dir, 'slow.trainlens.yaml');
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'model: { preset: mlp, input_shape: [3], hidden: [8], outputs: 3 }',
+      `data: { source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'slow.cjs'))}, batch_size: 16 }`,
+      'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+      'optimization: { level: custom }',
+      'monitoring: { log_every: 10, profiling: { enabled: true, warmup_steps: 2, steps: 20, kernel_sampling: false } }',
+      'engine: { backend: cpu }',
+      '',
+    ].join('\n'),
+  );
+  const environment = await probeEnvironment({
+    queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }),
+  });
+  const summary = await runTraining(
+    { configPath: config, outDir: join(dir, 'runs') },
+    { engineDir: __dirname, environment },
+  );
+  const findings = findingsOf(await loadProfile(summary.runDir));
+  const input = findings.find((f) => f.id === 'input-bound');
+  assert.ok(input, JSON.stringify(findings));
+  assert.equal(input.severity, 'high');
+  assert.ok((input.evidence['data_waitPercent'] as number) >= 20, JSON.stringify(input.evidence));
+  assert.equal(input.fix?.path, 'data.prefetch');
+});
