@@ -69,6 +69,11 @@ export interface Profile {
     readonly shortKernels: number;
     readonly shortKernelShare: number;
   };
+  /**
+   * Kernel time on tensor cores, and in matrix/convolution kernels that do not use them (candidates for mixed
+   * precision), recognized by kernel name.
+   */
+  readonly tensorCores?: { readonly kernelUs: number; readonly tensorCoreUs: number; readonly fp32MatrixUs: number };
   /** Memory counters over time, e.g. Kineto's `[memory]` events (allocated bytes). */
   readonly memory?: {
     readonly tUs: Float64Array;

@@ -38,6 +38,11 @@ const DATALOADER = 5;
 const CPU_EXEC = 6;
 const ROLES = 7;
 
+/** Kernel-name markers of NVIDIA tensor-core kernels (HMMA/IMMA instruction shapes and the libraries' names). */
+const TENSOR_CORE_MARKERS = /h884|s884|h1688|s1688|c1688|i8816|16816|hmma|xmma|tensorop|wmma/i;
+/** Matrix-multiply and convolution kernels: the work tensor cores can take. */
+const MATRIX_KERNEL = /gemm|conv|cutlass|wgrad|dgrad|fprop|matmul/i;
+
 /** Kernels shorter than this count as short (launch overhead dominates them). */
 export const SHORT_KERNEL_US = 10;
 
@@ -115,6 +120,8 @@ export class KinetoProfileBuilder {
   private cpuMin = Infinity;
   private cpuMax = -Infinity;
   private shortKernels = 0;
+  private matrixUs = 0;
+  private tensorCoreUs = 0;
   private shortKernelUs = 0;
   events = 0;
 
@@ -151,6 +158,8 @@ export class KinetoProfileBuilder {
         this.kernelExternal.push(numberArg(args, 'external id', 'External id') ?? Number.NaN);
         this.device(ts, end, args);
         add(this.kernels, name, dur);
+        if (TENSOR_CORE_MARKERS.test(name)) this.tensorCoreUs += dur;
+        else if (MATRIX_KERNEL.test(name)) this.matrixUs += dur;
         if (dur < SHORT_KERNEL_US) {
           this.shortKernels++;
           this.shortKernelUs += dur;
@@ -285,6 +294,7 @@ export class KinetoProfileBuilder {
               shortKernels: this.shortKernels,
               shortKernelShare: kernelTotal > 0 ? this.shortKernelUs / kernelTotal : 0,
             },
+            tensorCores: { kernelUs: kernelTotal, tensorCoreUs: this.tensorCoreUs, fp32MatrixUs: this.matrixUs },
           }
         : {}),
       ...(memoryT.length > 0

@@ -1,5 +1,6 @@
 import type { Finding } from '../../protocol/types';
 import type { Profile } from '../profile';
+import { ampEligible } from './ampEligible';
 import { backendFallback } from './backendFallback';
 import { commBound } from './commBound';
 import { dominantOp } from './dominantOp';
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   commBound,
   launchOverhead,
   memoryPressure,
+  ampEligible,
   checkpointOverhead,
   evalOverhead,
   nanLoss,

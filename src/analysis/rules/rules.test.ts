@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Profile } from '../profile';
+import { ampEligible } from './ampEligible';
 import { backendFallback } from './backendFallback';
 import { commBound, COMM_BOUND_PERCENT } from './commBound';
 import { hostSync } from './hostSync';
@@ -113,6 +114,17 @@ test('NaN loss and tensor leaks from the run record; a dominant kernel', () => {
   assert.equal(dominantOp(profile({}, { kernels: [kernel('gemm', 60), kernel('relu', 40)] }))!.evidence['percent'], 60);
   assert.equal(
     dominantOp(profile({}, { kernels: [kernel('gemm', 40), kernel('relu', 35), kernel('add', 25)] })),
+    undefined,
+  );
+});
+
+test('AMP-eligible needs tensor cores (compute capability 7.0+) and 20% of kernel time in FP32 matrix kernels', () => {
+  const tensorCores = { kernelUs: 1000, tensorCoreUs: 100, fp32MatrixUs: 250 };
+  const device = (cc: string) => [{ id: 0, name: 'gpu', computeCapability: cc }];
+  assert.equal(ampEligible(profile({}, { tensorCores, devices: device('8.0') }))!.evidence['fp32MatrixPercent'], 25);
+  assert.equal(ampEligible(profile({}, { tensorCores, devices: device('6.1') })), undefined, 'no tensor cores');
+  assert.equal(
+    ampEligible(profile({}, { tensorCores: { ...tensorCores, fp32MatrixUs: 199 }, devices: device('8.0') })),
     undefined,
   );
 });
