@@ -1,4 +1,5 @@
-import type { OpAggregate, Profile } from '../profile';
+import { OpTotals } from '../opTotals';
+import type { Profile } from '../profile';
 import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
 
 /** At most this many event categories get their own share; the rest are `other`. */
@@ -13,7 +14,7 @@ const MAX_CATEGORIES = 7;
 export class ChromeProfileBuilder {
   private readonly byCategory = new Map<string, number[]>();
   private readonly totals = new Map<string, number>();
-  private readonly names = new Map<string, { calls: number; total: number; max: number }>();
+  private readonly names = new OpTotals();
   private readonly open = new Map<string, Array<{ ts: number; name: string; cat: string }>>();
   private min = Infinity;
   private max = -Infinity;
@@ -53,13 +54,7 @@ export class ChromeProfileBuilder {
     if (!list) this.byCategory.set(cat, (list = []));
     list.push(start, end);
     this.totals.set(cat, (this.totals.get(cat) ?? 0) + (end - start));
-    const entry = this.names.get(name);
-    const dur = end - start;
-    if (entry) {
-      entry.calls++;
-      entry.total += dur;
-      entry.max = Math.max(entry.max, dur);
-    } else this.names.set(name, { calls: 1, total: dur, max: dur });
+    this.names.add(name, end - start);
     this.min = Math.min(this.min, start);
     this.max = Math.max(this.max, end);
   }
@@ -77,9 +72,7 @@ export class ChromeProfileBuilder {
       slots = subtractRanges(slots, share);
     }
     breakdown['other'] = sumRanges(slots);
-    const operators: OpAggregate[] = [...this.names.entries()]
-      .map(([name, a]) => ({ name, calls: a.calls, totalUs: a.total, meanUs: a.total / a.calls, maxUs: a.max }))
-      .sort((a, b) => b.totalUs - a.totalUs);
+    const operators = this.names.table();
     return {
       source: 'chrome',
       file,

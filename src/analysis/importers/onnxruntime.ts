@@ -1,4 +1,5 @@
-import type { OpAggregate, Profile, ProfileStep } from '../profile';
+import { OpTotals } from '../opTotals';
+import type { Profile, ProfileStep } from '../profile';
 
 /** Categories of an ONNX Runtime profile's run: node kernels, the fences around them, and the rest of the run. */
 export const ORT_CATEGORIES = ['kernel', 'fence', 'other'] as const;
@@ -18,7 +19,7 @@ export class OrtProfileBuilder {
   private readonly runs: Span[] = [];
   private readonly kernels: Span[] = [];
   private readonly fences: Span[] = [];
-  private readonly ops = new Map<string, { calls: number; total: number; max: number }>();
+  private readonly ops = new OpTotals();
   private sawNode = false;
   events = 0;
 
@@ -39,13 +40,7 @@ export class OrtProfileBuilder {
       const op = typeof args?.['op_name'] === 'string' ? args['op_name'] : name.slice(0, -'_kernel_time'.length);
       const provider =
         typeof args?.['provider'] === 'string' ? ` (${args['provider'].replace('ExecutionProvider', '')})` : '';
-      const key = `${op}${provider}`;
-      const entry = this.ops.get(key);
-      if (entry) {
-        entry.calls++;
-        entry.total += dur;
-        entry.max = Math.max(entry.max, dur);
-      } else this.ops.set(key, { calls: 1, total: dur, max: dur });
+      this.ops.add(`${op}${provider}`, dur);
     } else if (name.endsWith('_fence_before') || name.endsWith('_fence_after')) this.fences.push(span);
   }
 
@@ -77,9 +72,7 @@ export class OrtProfileBuilder {
         breakdown: { kernel, fence, other: duration - kernel - fence },
       };
     });
-    const operators: OpAggregate[] = [...this.ops.entries()]
-      .map(([name, a]) => ({ name, calls: a.calls, totalUs: a.total, meanUs: a.total / a.calls, maxUs: a.max }))
-      .sort((a, b) => b.totalUs - a.totalUs);
+    const operators = this.ops.table();
     return {
       source: 'onnxruntime',
       file,

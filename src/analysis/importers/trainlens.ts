@@ -1,17 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_PHASES } from '../../protocol/runPhases';
 import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
 
 /** The phases of a TrainLens run's steps, in the order the report lists them (`other` is what they leave). */
-export const TRAINLENS_CATEGORIES = [
-  'data_wait',
-  'forward_backward',
-  'optimizer',
-  'host_sync',
-  'eval',
-  'checkpoint',
-  'other',
-] as const;
+const TRAINLENS_CATEGORIES = RUN_PHASES;
 
 /** What the analysis needs from run.json. */
 interface RunJson {

@@ -1,4 +1,5 @@
-import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
+import { OpTotals } from '../opTotals';
+import type { Profile, ProfileDevice, ProfileStep } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
 import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
 
@@ -72,21 +73,6 @@ function numberArg(args: unknown, ...names: string[]): number | undefined {
   return undefined;
 }
 
-function aggregate(map: Map<string, { calls: number; total: number; max: number }>): OpAggregate[] {
-  return [...map.entries()]
-    .map(([name, a]) => ({ name, calls: a.calls, totalUs: a.total, meanUs: a.total / a.calls, maxUs: a.max }))
-    .sort((a, b) => b.totalUs - a.totalUs);
-}
-
-function add(map: Map<string, { calls: number; total: number; max: number }>, name: string, dur: number): void {
-  const entry = map.get(name);
-  if (entry) {
-    entry.calls++;
-    entry.total += dur;
-    if (dur > entry.max) entry.max = dur;
-  } else map.set(name, { calls: 1, total: dur, max: dur });
-}
-
 /**
  * Builds a {@link Profile} from the events of a Kineto (PyTorch profiler) trace, fed one at a time, with the PyTorch
  * profiler plugin's semantics so the numbers match what its overview showed:
@@ -113,8 +99,8 @@ export class KinetoProfileBuilder {
   private readonly deviceCorrelation = new Numbers();
   private readonly collectiveIds = new Set<number>();
   private readonly steps: Array<{ name: string; start: number; end: number }> = [];
-  private readonly kernels = new Map<string, { calls: number; total: number; max: number }>();
-  private readonly operators = new Map<string, { calls: number; total: number; max: number }>();
+  private readonly kernels = new OpTotals();
+  private readonly operators = new OpTotals();
   private readonly memoryT = new Numbers();
   private readonly memoryBytes = new Numbers();
   private cpuMin = Infinity;
@@ -157,7 +143,7 @@ export class KinetoProfileBuilder {
         this.kernelEnd.push(end);
         this.kernelExternal.push(numberArg(args, 'external id', 'External id') ?? Number.NaN);
         this.device(ts, end, args);
-        add(this.kernels, name, dur);
+        this.kernels.add(name, dur);
         if (TENSOR_CORE_MARKERS.test(name)) this.tensorCoreUs += dur;
         else if (MATRIX_KERNEL.test(name)) this.matrixUs += dur;
         if (dur < SHORT_KERNEL_US) {
@@ -204,7 +190,7 @@ export class KinetoProfileBuilder {
           this.roles[CPU_EXEC]!.push(end);
         }
         if (type !== 'user_annotation') this.cpu(ts, end);
-        if (type === 'operator') add(this.operators, name, dur);
+        if (type === 'operator') this.operators.add(name, dur);
         return;
       }
       default:
@@ -273,7 +259,7 @@ export class KinetoProfileBuilder {
       const busy = sumRanges(intersectRanges(span, mergeRanges(interleave(kernelStart, kernelEnd))));
       gpuUtilization = span[1]! > span[0]! ? busy / (span[1]! - span[0]!) : 0;
     }
-    const kernelTotal = [...this.kernels.values()].reduce((a, k) => a + k.total, 0);
+    const kernelTotal = this.kernels.totalUs;
     const memoryT = this.memoryT.view();
     const memoryBytes = this.memoryBytes.view();
     return {
@@ -285,8 +271,8 @@ export class KinetoProfileBuilder {
       steps: profileSteps,
       ...(stepsNote ? { stepsNote } : {}),
       ...(gpuUtilization !== undefined ? { gpuUtilization } : {}),
-      kernels: aggregate(this.kernels),
-      operators: aggregate(this.operators),
+      kernels: this.kernels.table(),
+      operators: this.operators.table(),
       ...(hasGpu
         ? {
             launches: {

@@ -6,11 +6,12 @@ import type { BatchSource } from '../data/source';
 import { writeCheckpoint, type CheckpointState } from '../run/checkpoint';
 import type { InMemoryDataset } from '../data/dataset';
 import { compileTrainingLoss } from './forward';
-import { accuracy, lossFor } from './losses';
+import { accuracy } from './losses';
 import { isOutOfMemory, OutOfMemoryError, type StepPhase } from './outOfMemory';
 import type { RunPhase, StepProfiler } from './stepProfiler';
 import type { MemoryMonitor } from './memoryMonitor';
-import { createOptimizer, learningRateAt } from './optimizer';
+import { evaluate } from './evaluate';
+import { adamAccumulators, createOptimizer, learningRateAt } from './optimizer';
 
 /** The longest the loop runs without letting the event loop handle I/O, in ms. */
 const YIELD_EVERY_MS = 50;
@@ -423,47 +424,6 @@ async function trainSteps(
     }
   }
   return finish('completed');
-}
-
-/** Loss (and accuracy) on the validation set, in batches, without training. */
-async function evaluate(
-  model: tf.LayersModel,
-  data: InMemoryDataset,
-  batchSize: number,
-  lossName: string,
-  wantsAccuracy: boolean,
-): Promise<Record<string, number>> {
-  const loss = lossFor(lossName);
-  const width = data.features.length / data.size;
-  let lossTotal = 0;
-  let accTotal = 0;
-  let count = 0;
-  for (let start = 0; start < data.size; start += batchSize) {
-    const n = Math.min(batchSize, data.size - start);
-    const [l, a] = tf.tidy(() => {
-      const xs = tf.tensor(data.features.subarray(start * width, (start + n) * width), [n, ...data.inputShape]);
-      const ys = tf.tensor2d(data.targets.subarray(start * data.targetWidth, (start + n) * data.targetWidth), [
-        n,
-        data.targetWidth,
-      ]);
-      const out = model.predict(xs) as tf.Tensor;
-      return [loss(ys, out), wantsAccuracy ? accuracy(ys, out) : tf.scalar(0)];
-    });
-    lossTotal += (await l.data())[0]! * n;
-    accTotal += (await a.data())[0]! * n;
-    l.dispose();
-    a.dispose();
-    count += n;
-  }
-  const values: Record<string, number> = { val_loss: lossTotal / count };
-  if (wantsAccuracy) values['val_accuracy'] = accTotal / count;
-  return values;
-}
-
-/** The bias-correction accumulators of TF.js's Adam optimizer (not part of getWeights), when present. */
-function adamAccumulators(optimizer: tf.Optimizer): Record<string, tf.Variable> {
-  const internals = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  return internals.accBeta1 && internals.accBeta2 ? { accBeta1: internals.accBeta1, accBeta2: internals.accBeta2 } : {};
 }
 
 function formatBytes(bytes: number): string {

@@ -74,3 +74,9 @@ export function learningRateAt(
       return base;
   }
 }
+
+/** The bias-correction accumulators of TF.js's Adam optimizer (not part of getWeights), when present. */
+export function adamAccumulators(optimizer: tf.Optimizer): Record<string, tf.Variable> {
+  const internals = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  return internals.accBeta1 && internals.accBeta2 ? { accBeta1: internals.accBeta1, accBeta2: internals.accBeta2 } : {};
+}
