@@ -120,6 +120,12 @@ export interface AnalysisReport {
   /** Mean per step, in the source's category order. */
   readonly breakdown: ReadonlyArray<{ readonly category: string; readonly ms: number; readonly percent: number }>;
   readonly gpuUtilizationPercent?: number;
+  /** GPU utilization over time, in % per bucket (the PyTorch profiler plugin's timeline). */
+  readonly gpuUtilizationTimeline?: {
+    readonly startUs: number;
+    readonly bucketUs: number;
+    readonly percent: readonly number[];
+  };
   readonly memory?: {
     readonly peakBytes: number;
     readonly samples: number;
@@ -178,6 +184,15 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     },
     breakdown,
     ...(profile.gpuUtilization !== undefined ? { gpuUtilizationPercent: round(profile.gpuUtilization * 100, 2) } : {}),
+    ...(profile.gpuUtilizationTimeline
+      ? {
+          gpuUtilizationTimeline: {
+            startUs: profile.gpuUtilizationTimeline.startUs,
+            bucketUs: profile.gpuUtilizationTimeline.bucketUs,
+            percent: profile.gpuUtilizationTimeline.values.map((v) => round(v * 100, 4)),
+          },
+        }
+      : {}),
     ...(profile.memory
       ? {
           memory: {

@@ -58,6 +58,12 @@ export interface Profile {
   readonly stepsNote?: string;
   /** Share of the analysed steps' time during which at least one kernel ran (0–1), when there is a GPU. */
   readonly gpuUtilization?: number;
+  /** GPU utilization over time: buckets of `bucketUs` from `startUs` (the last may be longer), each 0–1. */
+  readonly gpuUtilizationTimeline?: {
+    readonly startUs: number;
+    readonly bucketUs: number;
+    readonly values: readonly number[];
+  };
   /** GPU kernels, longest total first. */
   readonly kernels: readonly OpAggregate[];
   /** CPU-side operators (top level and nested), longest total first. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readTrace } from '../ingest/traceReader';
@@ -87,4 +88,25 @@ test('device properties, distributed info, kernel and operator tables come from 
   assert.ok(profile.kernels.some((k) => /nccl/i.test(k.name)));
   assert.ok(profile.operators.length > 0 && profile.operators.every((o) => o.calls > 0 && o.meanUs <= o.maxUs));
   assert.ok(profile.launches && profile.launches.kernels > 0);
+});
+
+test("the GPU utilization timeline equals the PyTorch profiler plugin's counters (kineto_gpu_metrics_expected.json)", async () => {
+  const profile = await profileOf('kineto_gpu_metrics_input.json');
+  const timeline = profile.gpuUtilizationTimeline!;
+  assert.equal(timeline.bucketUs, 1000, 'a 13.9 ms span: 1 ms buckets (at most 100)');
+  const expected = JSON.parse(readFileSync(join(TRACES, 'kineto_gpu_metrics_expected.json'), 'utf8')) as {
+    traceEvents: Array<{ ph: string; name?: string; ts: number; args?: Record<string, number> }>;
+  };
+  // The plugin's counter is in percent; the last value at each time stamp wins (it first writes 1 and 0 to scale).
+  const counters = new Map<number, number>();
+  for (const e of expected.traceEvents)
+    if (e.ph === 'C' && e.name === 'GPU 0 Utilization') counters.set(e.ts, e.args!['GPU Utilization']!);
+  assert.equal(counters.size, timeline.values.length + 1, 'one counter per bucket, and the closing 0');
+  timeline.values.forEach((value, i) => {
+    const plugin = counters.get(timeline.startUs + i * timeline.bucketUs)!;
+    assert.ok(
+      Math.abs(value * 100 - plugin) <= 0.01 * Math.max(plugin, 1e-9) + 1e-9,
+      `bucket ${i}: ${value * 100}% vs ${plugin}%`,
+    );
+  });
 });

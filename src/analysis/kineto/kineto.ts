@@ -107,6 +107,10 @@ export class KinetoProfileBuilder {
   private cpuMax = -Infinity;
   private shortKernels = 0;
   private matrixUs = 0;
+  /** The span of all events, and the profiler's own "PyTorch Profiler (0)" span when present (the timeline's base). */
+  private globalMin = Infinity;
+  private globalMax = -Infinity;
+  private profilerSpan: { start: number; end: number } | undefined;
   private tensorCoreUs = 0;
   private shortKernelUs = 0;
   events = 0;
@@ -134,6 +138,9 @@ export class KinetoProfileBuilder {
     const dur = typeof rawDur === 'number' && Number.isFinite(rawDur) && rawDur > 0 ? rawDur : 0;
     const end = ts + dur;
     const name = typeof event['name'] === 'string' ? event['name'] : '';
+    if (ts < this.globalMin) this.globalMin = ts;
+    if (end > this.globalMax) this.globalMax = end;
+    if (type === 'trace' && name === 'PyTorch Profiler (0)') this.profilerSpan = { start: ts, end };
     const args = event['args'];
     if ((type === 'operator' || type === 'user_annotation') && name.startsWith('ProfilerStep#')) type = 'step';
 
@@ -254,10 +261,17 @@ export class KinetoProfileBuilder {
 
     const hasGpu = kernelStart.length > 0;
     let gpuUtilization: number | undefined;
+    let gpuUtilizationTimeline: Profile['gpuUtilizationTimeline'];
     if (hasGpu && steps.length > 0) {
+      const busyRanges = mergeRanges(interleave(kernelStart, kernelEnd));
       const span = Float64Array.of(steps[0]!.start, steps.at(-1)!.end);
-      const busy = sumRanges(intersectRanges(span, mergeRanges(interleave(kernelStart, kernelEnd))));
+      const busy = sumRanges(intersectRanges(span, busyRanges));
       gpuUtilization = span[1]! > span[0]! ? busy / (span[1]! - span[0]!) : 0;
+      gpuUtilizationTimeline = utilizationTimeline(
+        busyRanges,
+        this.profilerSpan?.start ?? this.globalMin,
+        this.profilerSpan?.end ?? this.globalMax,
+      );
     }
     const kernelTotal = this.kernels.totalUs;
     const memoryT = this.memoryT.view();
@@ -271,6 +285,7 @@ export class KinetoProfileBuilder {
       steps: profileSteps,
       ...(stepsNote ? { stepsNote } : {}),
       ...(gpuUtilization !== undefined ? { gpuUtilization } : {}),
+      ...(gpuUtilizationTimeline ? { gpuUtilizationTimeline } : {}),
       kernels: this.kernels.table(),
       operators: this.operators.table(),
       ...(hasGpu
@@ -363,6 +378,29 @@ export class KinetoProfileBuilder {
     if (last > 0 && matched[last - 1]! * 0.8 > matched[last]!) keep = last;
     return steps.length - keep;
   }
+}
+
+/**
+ * GPU utilization over time, as the PyTorch profiler plugin draws it: the span cut into buckets of a power of ten
+ * microseconds (the smallest giving at most 100 buckets; the last one takes the remainder), each bucket's share of
+ * time with a kernel running.
+ */
+function utilizationTimeline(
+  busy: Float64Array,
+  start: number,
+  end: number,
+): NonNullable<Profile['gpuUtilizationTimeline']> {
+  const length = end - start;
+  let bucketUs = 1;
+  while (length / bucketUs > 100) bucketUs *= 10;
+  const count = Math.max(1, Math.floor(length / bucketUs));
+  const values: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const from = start + i * bucketUs;
+    const to = i < count - 1 ? from + bucketUs : end;
+    values.push(to > from ? sumRanges(intersectRanges(Float64Array.of(from, to), busy)) / (to - from) : 0);
+  }
+  return { startUs: start, bucketUs, values };
 }
 
 function interleave(starts: Float64Array, ends: Float64Array): Float64Array {
