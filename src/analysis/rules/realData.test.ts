@@ -62,3 +62,68 @@ test('a real run waiting for a slow data module is input-bound; the fix is prefe
   assert.ok((input.evidence['data_waitPercent'] as number) >= 20, JSON.stringify(input.evidence));
   assert.equal(input.fix?.path, 'data.prefetch');
 });
+
+/** Trains a small config for real and returns the ids of the findings on its profile. */
+async function runIds(
+  name: string,
+  lines: string[],
+): Promise<{ ids: string[]; findings: ReturnType<typeof findingsOf> }> {
+  const config = join(dir, `${name}.trainlens.yaml`);
+  writeFileSync(config, [...lines, ''].join('\n'));
+  const environment = await probeEnvironment({
+    queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }),
+  });
+  const summary = await runTraining(
+    { configPath: config, outDir: join(dir, name) },
+    { engineDir: __dirname, environment },
+  );
+  const findings = findingsOf(await loadProfile(summary.runDir));
+  return { ids: findings.map((f) => f.id).sort(), findings };
+}
+
+const MODEL = 'model: { preset: mlp, input_shape: [3], hidden: [8], outputs: 3 }';
+const PROFILING =
+  'monitoring: { log_every: 10, profiling: { enabled: true, warmup_steps: 2, steps: 20, kernel_sampling: false }';
+
+test('real runs: a cpu run where wasm is installed, checkpoints and validation at every step, a leaking data module', async () => {
+  const fallback = await runIds('fallback', [
+    'version: 1',
+    MODEL,
+    'data: { source: synthetic, samples: 1024, batch_size: 16 }',
+    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    'optimization: { level: custom }',
+    `${PROFILING} }`,
+    'engine: { backend: cpu }',
+  ]);
+  assert.ok(fallback.ids.includes('backend-fallback'), fallback.ids.join());
+  assert.equal(fallback.findings.find((f) => f.id === 'backend-fallback')!.evidence['faster'], 'wasm');
+
+  const overhead = await runIds('overhead', [
+    'version: 1',
+    MODEL,
+    'data: { source: synthetic, samples: 4096, batch_size: 16, validation_split: 0.5 }',
+    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy, validation_every: 1 }',
+    'optimization: { level: custom }',
+    `${PROFILING}, checkpoints: { every: 1, keep: 1 } }`,
+    'engine: { backend: wasm }',
+  ]);
+  assert.ok(
+    overhead.ids.includes('checkpoint-overhead') && overhead.ids.includes('eval-overhead'),
+    overhead.ids.join(),
+  );
+  assert.ok(!overhead.ids.includes('backend-fallback'), 'wasm is the fastest backend installed here');
+
+  const leak = await runIds('leak', [
+    'version: 1',
+    MODEL,
+    `data: { source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'leaky.cjs'))}, batch_size: 16 }`,
+    'training: { steps: 40, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    'optimization: { level: custom }',
+    `${PROFILING} }`,
+    'engine: { backend: wasm }',
+  ]);
+  const found = leak.findings.find((f) => f.id === 'tensor-leak');
+  assert.ok(found, leak.ids.join());
+  assert.equal(found.evidence['phase'], 'data');
+  assert.ok(!overhead.ids.includes('tensor-leak'), 'the engine itself leaks nothing');
+});

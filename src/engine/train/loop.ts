@@ -162,26 +162,32 @@ async function trainSteps(
     const plan = input.checkpoints;
     if (!plan) return;
     const optimizerWeights = await opt.optimizer.getWeights();
-    await writeCheckpoint(
-      folder ?? plan.dir,
-      {
-        step,
-        configHash: plan.configHash,
-        batches: batches.position(),
-        finalLoss,
-        batchSize: batches.batchSize,
-        accumulation,
-      },
-      [
-        ...model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() })),
-        ...optimizerWeights.map((w, i) => ({ name: `opt/${i}`, tensor: w.tensor })),
-        ...Object.entries(adamAccumulators(opt.optimizer)).map(([name, variable]) => ({
-          name: `optx/${name}`,
-          tensor: variable,
-        })),
-      ],
-      keep ?? plan.keep,
-    );
+    // getWeights() creates a new tensor for the iteration count every call; the others are the optimizer's own.
+    const created = optimizerWeights.filter((w) => !(w.tensor instanceof tf.Variable));
+    try {
+      await writeCheckpoint(
+        folder ?? plan.dir,
+        {
+          step,
+          configHash: plan.configHash,
+          batches: batches.position(),
+          finalLoss,
+          batchSize: batches.batchSize,
+          accumulation,
+        },
+        [
+          ...model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() })),
+          ...optimizerWeights.map((w, i) => ({ name: `opt/${i}`, tensor: w.tensor })),
+          ...Object.entries(adamAccumulators(opt.optimizer)).map(([name, variable]) => ({
+            name: `optx/${name}`,
+            tensor: variable,
+          })),
+        ],
+        keep ?? plan.keep,
+      );
+    } finally {
+      tf.dispose(created.map((w) => w.tensor));
+    }
   };
   let bestValue: number | undefined;
   const validating = () =>
@@ -229,8 +235,11 @@ async function trainSteps(
     let waited = 0;
     for (let micro = 0; micro < accumulation; micro++) {
       const asked = performance.now();
+      const tensorsBefore = input.memory ? tf.memory().numTensors : 0;
       const batch = await batches.next();
       const got = performance.now();
+      // A batch is two new tensors (features, targets); anything more stayed behind in the data source.
+      input.memory?.noteDataTensors(tf.memory().numTensors - tensorsBefore - 2);
       waited += got - asked;
       profiler?.phase('data_wait', asked, got);
       if (micro === 0) input.memory?.mark('data');

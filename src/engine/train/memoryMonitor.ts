@@ -44,10 +44,21 @@ export class MemoryMonitor {
   private warned = false;
   private readonly counts: Array<Record<Phase, number>> = [];
   private current: Partial<Record<Phase, number>> = {};
+  /** Tensors the data source left behind in each recent step, beyond the batch it handed out. */
+  private readonly dataExtra: number[] = [];
+  private stepDataExtra = 0;
   private leakReported = false;
   peakBytes = 0;
 
   constructor(private readonly options: MemoryMonitorOptions) {}
+
+  /**
+   * Tells the monitor how many tensors appeared while the data source produced a batch beyond the batch's own
+   * (features and targets). A source that keeps tensors shows here, which pins a leak on the data phase for sure.
+   */
+  noteDataTensors(extra: number): void {
+    this.stepDataExtra += extra;
+  }
 
   /** Records the tensor count at a phase boundary of the current step. */
   mark(phase: Phase): void {
@@ -59,8 +70,11 @@ export class MemoryMonitor {
     this.mark('end');
     this.counts.push(this.current as Record<Phase, number>);
     this.current = {};
+    this.dataExtra.push(this.stepDataExtra);
+    this.stepDataExtra = 0;
     const window = this.options.leakWindow ?? 20;
     if (this.counts.length > window + 1) this.counts.shift();
+    if (this.dataExtra.length > window) this.dataExtra.shift();
     this.checkLeak(step, window);
 
     const memory = tf.memory();
@@ -123,9 +137,11 @@ export class MemoryMonitor {
       }
       return sum / (this.counts.length - 1);
     };
-    const rising = PHASES.filter((p, i) => average(p, i) > 0);
-    const phase = rising.at(-1) ?? 'end';
     const perStep = (last.end - first.end) / window;
+    // Tensors left behind by the data source are counted directly; otherwise the phase is a heuristic guess.
+    const fromData = this.dataExtra.reduce((a, b) => a + b, 0) / Math.max(1, this.dataExtra.length);
+    const rising = PHASES.filter((p, i) => average(p, i) > 0);
+    const phase = fromData >= perStep / 2 ? 'data' : (rising.at(-1) ?? 'end');
     this.leakReported = true;
     this.options.onEvent?.({
       kind: 'tensor-leak',
