@@ -20,7 +20,6 @@ export class OrtProfileBuilder {
   private readonly kernels: Span[] = [];
   private readonly fences: Span[] = [];
   private readonly ops = new OpTotals();
-  private sawNode = false;
   events = 0;
 
   add(event: Record<string, unknown>): void {
@@ -33,7 +32,6 @@ export class OrtProfileBuilder {
     const span = { start: ts, end: ts + Math.max(0, dur) };
     if (event['cat'] === 'Session' && name === 'model_run') this.runs.push(span);
     if (event['cat'] !== 'Node') return;
-    this.sawNode = true;
     if (name.endsWith('_kernel_time')) {
       this.kernels.push(span);
       const args = event['args'] as Record<string, unknown> | undefined;
@@ -42,11 +40,6 @@ export class OrtProfileBuilder {
         typeof args?.['provider'] === 'string' ? ` (${args['provider'].replace('ExecutionProvider', '')})` : '';
       this.ops.add(`${op}${provider}`, dur);
     } else if (name.endsWith('_fence_before') || name.endsWith('_fence_after')) this.fences.push(span);
-  }
-
-  /** True once a node event was seen: the events are an ONNX Runtime profile. */
-  get recognized(): boolean {
-    return this.sawNode;
   }
 
   build(file: string, bytes: number): Profile {

@@ -3,9 +3,6 @@ import { join } from 'node:path';
 import { RUN_PHASES } from '../../protocol/runPhases';
 import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
 
-/** The phases of a TrainLens run's steps, in the order the report lists them (`other` is what they leave). */
-const TRAINLENS_CATEGORIES = RUN_PHASES;
-
 /** What the analysis needs from run.json. */
 interface RunJson {
   readonly config?: {
@@ -43,8 +40,7 @@ export class TrainLensProfileBuilder {
     const { ph, cat, ts, dur, name } = event as { ph?: string; cat?: string; ts?: number; dur?: number; name?: string };
     if (ph !== 'X' || typeof ts !== 'number' || typeof dur !== 'number' || typeof cat !== 'string') return;
     if (cat === 'step') this.steps.push({ name: String(name ?? '').replace(/^step /, ''), start: ts, end: ts + dur });
-    else if ((TRAINLENS_CATEGORIES as readonly string[]).includes(cat))
-      this.phases.push({ cat, start: ts, end: ts + dur });
+    else if ((RUN_PHASES as readonly string[]).includes(cat)) this.phases.push({ cat, start: ts, end: ts + dur });
   }
 
   build(runDir: string, bytes: number, metadata: Readonly<Record<string, unknown>> = {}): Profile {
@@ -60,13 +56,13 @@ export class TrainLensProfileBuilder {
     const phases = [...this.phases].sort((a, b) => a.start - b.start);
     let p = 0;
     const profileSteps: ProfileStep[] = steps.map((step) => {
-      const breakdown: Record<string, number> = Object.fromEntries(TRAINLENS_CATEGORIES.map((c) => [c, 0]));
+      const breakdown: Record<string, number> = Object.fromEntries(RUN_PHASES.map((c) => [c, 0]));
       while (p < phases.length && phases[p]!.start < step.end) {
         const phase = phases[p++]!;
         if (phase.end <= step.start) continue;
         breakdown[phase.cat]! += Math.min(phase.end, step.end) - Math.max(phase.start, step.start);
       }
-      const used = TRAINLENS_CATEGORIES.slice(0, -1).reduce((a, c) => a + breakdown[c]!, 0);
+      const used = RUN_PHASES.slice(0, -1).reduce((a, c) => a + breakdown[c]!, 0);
       breakdown['other'] = Math.max(0, step.end - step.start - used);
       return { name: step.name, startUs: step.start, endUs: step.end, breakdown };
     });
@@ -79,7 +75,7 @@ export class TrainLensProfileBuilder {
       source: 'trainlens',
       file: runDir,
       devices,
-      categories: TRAINLENS_CATEGORIES,
+      categories: RUN_PHASES,
       steps: profileSteps,
       kernels,
       operators: [],

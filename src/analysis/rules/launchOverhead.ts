@@ -1,3 +1,4 @@
+import { SHORT_KERNEL_US } from '../kineto/kineto';
 import { categoryPercent, type Rule } from './rule';
 
 /** Thresholds of the launch-overhead rule: % of step time in exposed kernel launches (runtime calls). */
@@ -6,7 +7,7 @@ export const LAUNCH_OVERHEAD = { medium: 3, high: 15 } as const;
 /**
  * Small kernels / launch overhead: the CPU's kernel launches (runtime calls) show up in the step's time, i.e. the
  * GPU waits for the CPU to launch work — typical of many short kernels. The evidence includes how many kernels were
- * shorter than 10 µs.
+ * shorter than SHORT_KERNEL_US.
  */
 export const launchOverhead: Rule = (profile) => {
   if (!profile.launches) return undefined;
@@ -16,7 +17,7 @@ export const launchOverhead: Rule = (profile) => {
   return {
     id: 'small-kernels',
     severity: high ? 'high' : 'medium',
-    title: `${percent}% of each step is spent launching kernels (${profile.launches.shortKernels} of ${profile.launches.kernels} kernels ran under 10 µs)`,
+    title: `${percent}% of each step is spent launching kernels (${profile.launches.shortKernels} of ${profile.launches.kernels} kernels ran under ${SHORT_KERNEL_US} µs)`,
     evidence: {
       runtimePercent: percent,
       threshold: high ? LAUNCH_OVERHEAD.high : LAUNCH_OVERHEAD.medium,

@@ -101,7 +101,7 @@ test('real runs: a cpu run where wasm is installed, checkpoints and validation a
   const overhead = await runIds('overhead', [
     'version: 1',
     MODEL,
-    'data: { source: synthetic, samples: 4096, batch_size: 16, validation_split: 0.5 }',
+    'data: { source: synthetic, samples: 1024, batch_size: 16, validation_split: 0.1 }',
     'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy, validation_every: 1 }',
     'optimization: { level: custom }',
     `${PROFILING}, checkpoints: { every: 1, keep: 1 } }`,

@@ -1,16 +1,4 @@
-/** What a training step's time is spent on, as TrainLens runs report it (docs/architecture.md). */
-export const RUN_PHASES = [
-  'data_wait',
-  'forward_backward',
-  'optimizer',
-  'host_sync',
-  'eval',
-  'checkpoint',
-  'other',
-] as const;
-
-/** A phase of a step. `other` is what the phases leave of the step, computed by the analysis. */
-export type RunPhase = Exclude<(typeof RUN_PHASES)[number], 'other'>;
+import type { RunPhase } from '../../protocol/runPhases';
 
 /** A Chrome trace event (complete event, µs). */
 export interface TraceEvent {
@@ -119,11 +107,6 @@ export class StepProfiler {
   /** The recorded events, in time order (a step's span comes before its phases). */
   traceEvents(): TraceEvent[] {
     return [...this.events].sort((a, b) => a.ts - b.ts || (a.cat === 'step' ? -1 : 1));
-  }
-
-  /** Steps recorded so far. */
-  get recorded(): number {
-    return this.events.filter((e) => e.cat === 'step').length;
   }
 
   private span(cat: string, name: string, start: number, end: number): TraceEvent {
