@@ -126,6 +126,9 @@ export interface AnalysisReport {
     readonly bucketUs: number;
     readonly percent: readonly number[];
   };
+  /** Estimated SM efficiency and achieved occupancy (%), where the kernels carry them. */
+  readonly smEfficiencyPercent?: number;
+  readonly achievedOccupancyPercent?: number;
   readonly memory?: {
     readonly peakBytes: number;
     readonly samples: number;
@@ -193,6 +196,10 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
           },
         }
       : {}),
+    ...(profile.smEfficiency !== undefined ? { smEfficiencyPercent: round(profile.smEfficiency * 100, 2) } : {}),
+    ...(profile.achievedOccupancyPercent !== undefined
+      ? { achievedOccupancyPercent: round(profile.achievedOccupancyPercent, 2) }
+      : {}),
     ...(profile.memory
       ? {
           memory: {
@@ -222,7 +229,11 @@ export function formatReport(report: AnalysisReport): string {
   );
   lines.push(
     `Steps: ${report.steps.count}, mean ${report.steps.meanMs} ms (p50 ${report.steps.p50Ms}, p90 ${report.steps.p90Ms})` +
-      (report.gpuUtilizationPercent !== undefined ? `; GPU utilization ${report.gpuUtilizationPercent}%` : ''),
+      (report.gpuUtilizationPercent !== undefined ? `; GPU utilization ${report.gpuUtilizationPercent}%` : '') +
+      (report.smEfficiencyPercent !== undefined ? `, est. SM efficiency ${report.smEfficiencyPercent}%` : '') +
+      (report.achievedOccupancyPercent !== undefined
+        ? `, est. achieved occupancy ${report.achievedOccupancyPercent}%`
+        : ''),
   );
   if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
   lines.push('', 'Step-time breakdown (mean per step):');

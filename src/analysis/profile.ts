@@ -64,6 +64,19 @@ export interface Profile {
     readonly bucketUs: number;
     readonly values: readonly number[];
   };
+  /**
+   * Estimated SM efficiency (0–1), as the PyTorch profiler plugin computes it: min(blocks per SM, 1) of the running
+   * kernels, averaged over the analysed steps. Only when the kernels carry `blocks per SM`.
+   */
+  readonly smEfficiency?: number;
+  /** The estimated SM efficiency over time: one value (0–1) for each range between kernel starts and ends. */
+  readonly smEfficiencyRanges?: {
+    readonly startUs: Float64Array;
+    readonly endUs: Float64Array;
+    readonly values: Float64Array;
+  };
+  /** Kernels' estimated achieved occupancy (%), weighted by their time in the analysed steps. */
+  readonly achievedOccupancyPercent?: number;
   /** GPU kernels, longest total first. */
   readonly kernels: readonly OpAggregate[];
   /** CPU-side operators (top level and nested), longest total first. */
@@ -87,6 +100,12 @@ export interface Profile {
     readonly peakBytes: number;
     /** What was live at the peak, by category (bytes), where the source has categories. */
     readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
+    /** The process's resident memory at the same times (TrainLens runs). */
+    readonly rssBytes?: Float64Array;
+    /** Peak resident memory, from the samples and the memory monitor's events (TrainLens runs). */
+    readonly peakRssBytes?: number;
+    /** The memory the run may use: `engine.memory_limit_mb`, else the machine's memory (TrainLens runs). */
+    readonly limitBytes?: number;
   };
   /** For a TrainLens run: the backend and the config values that fixes change. */
   readonly run?: {
@@ -94,6 +113,8 @@ export interface Profile {
     readonly requestedBackend: string;
     readonly installedBackends: readonly string[];
     readonly logEvery: number;
+    /** `data.batch_size`, when the config sets it. */
+    readonly batchSize?: number;
     readonly checkpointEvery?: number;
     readonly validationEvery?: number;
     readonly configPath?: string;

@@ -8,7 +8,8 @@ interface RunJson {
   readonly config?: {
     readonly monitoring?: { readonly log_every?: number; readonly checkpoints?: { readonly every?: number } };
     readonly training?: { readonly validation_every?: number };
-    readonly engine?: { readonly backend?: string };
+    readonly engine?: { readonly backend?: string; readonly memory_limit_mb?: number };
+    readonly data?: { readonly batch_size?: number };
   };
   readonly resolved?: {
     readonly backend?: string;
@@ -17,6 +18,7 @@ interface RunJson {
   readonly environment?: {
     readonly gpus?: ReadonlyArray<{ readonly name: string; readonly memoryTotalBytes?: number }>;
     readonly backends?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
+    readonly memory?: { readonly totalBytes?: number };
   };
   readonly configPath?: string;
   readonly status?: string;
@@ -49,7 +51,7 @@ export class TrainLensProfileBuilder {
     const kernels = Array.isArray(recorded.kernels)
       ? (recorded.kernels as OpAggregate[]).filter((k) => typeof k.name === 'string' && typeof k.totalUs === 'number')
       : [];
-    const memory = readMemory(runDir);
+    const memory = readMemory(runDir, run);
     if (this.steps.length === 0)
       throw new Error('the run recorded no profiled steps (the run ended before monitoring.profiling.warmup_steps)');
     const steps = [...this.steps].sort((a, b) => a.start - b.start);
@@ -85,6 +87,7 @@ export class TrainLensProfileBuilder {
         requestedBackend: run.config?.engine?.backend ?? 'auto',
         installedBackends: (run.environment?.backends ?? []).filter((b) => b.status === 'installed').map((b) => b.name),
         logEvery: run.config?.monitoring?.log_every ?? 20,
+        ...(run.config?.data?.batch_size !== undefined ? { batchSize: run.config.data.batch_size } : {}),
         ...(run.config?.monitoring?.checkpoints?.every !== undefined
           ? { checkpointEvery: run.config.monitoring.checkpoints.every }
           : {}),
@@ -120,17 +123,20 @@ function readRunJson(runDir: string): RunJson {
   }
 }
 
-/** The run's memory.jsonl as the profile's memory curve (tensor bytes), when it has samples. */
-function readMemory(runDir: string): Profile['memory'] {
+/**
+ * The run's memory.jsonl as the profile's memory curve (tensor bytes, and resident memory), with the run's memory
+ * limit. The memory monitor's events add the resident memory it saw between samples.
+ */
+function readMemory(runDir: string, run: RunJson): Profile['memory'] {
   const file = join(runDir, 'memory.jsonl');
   if (!existsSync(file)) return undefined;
   const rows = readFileSync(file, 'utf8')
     .split('\n')
     .flatMap((line) => {
       try {
-        const row = JSON.parse(line) as { tMs?: number; tensorBytes?: number };
+        const row = JSON.parse(line) as { tMs?: number; tensorBytes?: number; rssBytes?: number };
         return typeof row.tMs === 'number' && typeof row.tensorBytes === 'number'
-          ? [row as { tMs: number; tensorBytes: number }]
+          ? [row as { tMs: number; tensorBytes: number; rssBytes?: number }]
           : [];
       } catch {
         return [];
@@ -138,9 +144,17 @@ function readMemory(runDir: string): Profile['memory'] {
     });
   if (rows.length === 0) return undefined;
   const allocatedBytes = Float64Array.from(rows, (r) => r.tensorBytes);
+  const rssBytes = Float64Array.from(rows, (r) => r.rssBytes ?? 0);
+  const seen = (run.events ?? []).map((e) => Number(e.evidence?.['rssBytes'] ?? 0));
+  const peakRssBytes = Math.max(0, ...rssBytes, ...seen.filter(Number.isFinite));
+  const limit = run.config?.engine?.memory_limit_mb;
+  const limitBytes = limit !== undefined ? limit * 1024 * 1024 : run.environment?.memory?.totalBytes;
   return {
     tUs: Float64Array.from(rows, (r) => r.tMs * 1000),
     allocatedBytes,
     peakBytes: allocatedBytes.reduce((a, b) => Math.max(a, b), 0),
+    ...(rows.some((r) => r.rssBytes !== undefined) ? { rssBytes } : {}),
+    ...(peakRssBytes > 0 ? { peakRssBytes } : {}),
+    ...(limitBytes ? { limitBytes } : {}),
   };
 }

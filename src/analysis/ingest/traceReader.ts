@@ -48,6 +48,8 @@ const OPEN_ARRAY = 0x5b; // [
 const CLOSE_ARRAY = 0x5d; // ]
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 const STRUCTURAL = /["{}[\]]/g;
 /** A root member's value (not the events) larger than this is refused: it would have to be held whole. */
 const MAX_METADATA_CHARS = 64 * 1024 * 1024;
@@ -263,10 +265,10 @@ class EventScanner {
     const opening = text.charCodeAt(start);
     if (opening !== OPEN_OBJECT && opening !== OPEN_ARRAY) return from;
     const closing = opening === OPEN_OBJECT ? '}' : ']';
-    let cut = text.length;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      cut = text.lastIndexOf(closing, cut - 1);
-      if (cut <= start) return from;
+    // Candidate ends, last first: a closing bracket followed by a comma and the next value's opening bracket (how
+    // events are separated), then any closing bracket. A failed parse costs a whole parse, so the likely ends come
+    // first; the parse itself proves the boundary.
+    for (const cut of this.boundaries(start, opening, closing)) {
       let values: unknown[];
       try {
         values = JSON.parse(`[${text.slice(start, cut + 1)}]`) as unknown[];
@@ -283,6 +285,27 @@ class EventScanner {
       return cut + 1;
     }
     return from;
+  }
+
+  /** Up to three likely value ends after `start` (see `fastPath`), last first. */
+  private *boundaries(start: number, opening: number, closing: string): Generator<number> {
+    const text = this.text;
+    const open = String.fromCharCode(opening);
+    let at = text.length;
+    for (let found = 0; found < 2; ) {
+      at = text.lastIndexOf(open, at - 1);
+      if (at <= start) break;
+      let i = at - 1;
+      while (i > start && isSpace(text.charCodeAt(i))) i--;
+      if (text.charCodeAt(i) !== COMMA) continue;
+      i--;
+      while (i > start && isSpace(text.charCodeAt(i))) i--;
+      if (text[i] !== closing) continue;
+      found++;
+      yield i;
+    }
+    const last = text.lastIndexOf(closing);
+    if (last > start) yield last;
   }
 
   /** A root member's value starts at `at`: the event array, or a metadata value captured whole. */

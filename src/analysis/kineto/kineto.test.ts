@@ -97,7 +97,9 @@ test("the GPU utilization timeline equals the PyTorch profiler plugin's counters
   const expected = JSON.parse(readFileSync(join(TRACES, 'kineto_gpu_metrics_expected.json'), 'utf8')) as {
     traceEvents: Array<{ ph: string; name?: string; ts: number; args?: Record<string, number> }>;
   };
-  // The plugin's counter is in percent; the last value at each time stamp wins (it first writes 1 and 0 to scale).
+  // The plugin's test wrote its counters from values 100× the real ones ("Faked data for easy to see in UI. Real data
+  // values are 1/100 of these", tb_plugin/test/test_profiler.py), so a real fraction × 100 equals them. The last
+  // value at each time stamp wins (the plugin first writes 1 and 0 to fix the chart's scale).
   const counters = new Map<number, number>();
   for (const e of expected.traceEvents)
     if (e.ph === 'C' && e.name === 'GPU 0 Utilization') counters.set(e.ts, e.args!['GPU Utilization']!);
@@ -109,4 +111,60 @@ test("the GPU utilization timeline equals the PyTorch profiler plugin's counters
       `bucket ${i}: ${value * 100}% vs ${plugin}%`,
     );
   });
+});
+
+test("estimated SM efficiency equals the PyTorch profiler plugin's counters (kineto_gpu_metrics_expected.json)", async () => {
+  const profile = await profileOf('kineto_gpu_metrics_input.json');
+  const ranges = profile.smEfficiencyRanges!;
+  const expected = JSON.parse(readFileSync(join(TRACES, 'kineto_gpu_metrics_expected.json'), 'utf8')) as {
+    traceEvents: Array<{ ph: string; name?: string; ts: number; args?: Record<string, number> }>;
+  };
+  // Those counters were written from values 10× the real ones ("Faked data for easy to see in UI. Real data values
+  // are 1/10 of these", tb_plugin/test/test_profiler.py): min(blocks per SM, 1) × 10. Each range is a value at its
+  // start and a 0 at its end; the first two counters (1, then 0) only fix the chart's scale.
+  const counters = expected.traceEvents
+    .filter((e) => e.ph === 'C' && e.name === 'GPU 0 Est. SM Efficiency')
+    .slice(2)
+    .map((e) => [e.ts, e.args!['Est. SM Efficiency']!] as const);
+  const ours = [...ranges.values].flatMap((value, i) => [
+    [ranges.startUs[i]!, value * 10] as const,
+    [ranges.endUs[i]!, 0] as const,
+  ]);
+  assert.equal(ours.length, counters.length);
+  ours.forEach(([ts, value], i) => {
+    assert.equal(ts, counters[i]![0], `counter ${i} time`);
+    assert.ok(
+      Math.abs(value - counters[i]![1]) <= 0.01 * counters[i]![1] + 1e-12,
+      `counter ${i}: ${value} vs ${counters[i]![1]}`,
+    );
+  });
+  // The average weighs each range by its time over the analysed steps (idle time counts as 0).
+  const busy = [...ranges.values].reduce((a, v, i) => a + v * (ranges.endUs[i]! - ranges.startUs[i]!), 0);
+  const span = profile.steps.at(-1)!.endUs - profile.steps[0]!.startUs;
+  assert.ok(Math.abs(profile.smEfficiency! - busy / span) < 1e-12);
+  assert.ok(profile.smEfficiency! > 0 && profile.smEfficiency! < 0.01, String(profile.smEfficiency));
+});
+
+test('overlapping kernels add their blocks per SM, capped at 1; occupancy is time-weighted', async () => {
+  const { KinetoProfileBuilder } = await import('./kineto');
+  const builder = new KinetoProfileBuilder();
+  builder.add({ ph: 'X', cat: 'cpu_op', name: 'ProfilerStep#1', ts: 0, dur: 100 });
+  const kernel = (ts: number, dur: number, blocks: number, occupancy: number) =>
+    builder.add({
+      ph: 'X',
+      cat: 'kernel',
+      name: 'k',
+      ts,
+      dur,
+      args: { 'blocks per SM': blocks, 'est. achieved occupancy %': occupancy },
+    });
+  kernel(10, 20, 0.5, 40); // 10–30
+  kernel(20, 20, 0.75, 10); // 20–40: 20–30 sums to 1.25 → 1
+  const profile = builder.build('t.json', {}, 0);
+  const r = profile.smEfficiencyRanges!;
+  assert.deepEqual([...r.startUs], [10, 20, 30]);
+  assert.deepEqual([...r.endUs], [20, 30, 40]);
+  assert.deepEqual([...r.values], [0.5, 1, 0.75]);
+  assert.ok(Math.abs(profile.smEfficiency! - (0.5 * 10 + 1 * 10 + 0.75 * 10) / 100) < 1e-12);
+  assert.equal(profile.achievedOccupancyPercent, (40 * 20 + 10 * 20) / 40);
 });

@@ -4,25 +4,27 @@ import { KINETO_CATEGORIES } from '../profile';
 import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
 
 /** How an event's category (old or new dialect, any case) counts. */
-const EVENT_TYPES: Readonly<Record<string, string>> = {
-  trace: 'trace',
-  cpu_op: 'operator',
-  operator: 'operator',
-  runtime: 'runtime',
-  cuda_runtime: 'runtime',
-  mtia_runtime: 'runtime',
-  xpu_runtime: 'runtime',
-  privateuse1_runtime: 'runtime',
-  kernel: 'kernel',
-  memcpy: 'memcpy',
-  gpu_memcpy: 'memcpy',
-  memset: 'memset',
-  gpu_memset: 'memset',
-  python: 'python',
-  python_function: 'python_function',
-  user_annotation: 'user_annotation',
-  gpu_user_annotation: 'user_annotation',
-};
+const EVENT_TYPES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    trace: 'trace',
+    cpu_op: 'operator',
+    operator: 'operator',
+    runtime: 'runtime',
+    cuda_runtime: 'runtime',
+    mtia_runtime: 'runtime',
+    xpu_runtime: 'runtime',
+    privateuse1_runtime: 'runtime',
+    kernel: 'kernel',
+    memcpy: 'memcpy',
+    gpu_memcpy: 'memcpy',
+    memset: 'memset',
+    gpu_memset: 'memset',
+    python: 'python',
+    python_function: 'python_function',
+    user_annotation: 'user_annotation',
+    gpu_user_annotation: 'user_annotation',
+  }),
+);
 
 /** CPU-side collective operations (NCCL and Gloo): their time, and their kernels', is communication. */
 const COLLECTIVES = new Set(
@@ -59,6 +61,11 @@ class Numbers {
     }
     this.data[this.length++] = value;
   }
+  push3(a: number, b: number, c: number): void {
+    this.push(a);
+    this.push(b);
+    this.push(c);
+  }
   view(): Float64Array {
     return this.data.subarray(0, this.length);
   }
@@ -85,12 +92,18 @@ function numberArg(args: unknown, ...names: string[]): number | undefined {
  *   dataloader > cpu_exec > other, so overlapping work is counted once.
  * - Kernels whose CPU-side operation is an NCCL/Gloo collective are communication; so is the collective itself.
  * - GPU utilization is the union of kernel intervals over the analysed span divided by its length.
+ * - Estimated SM efficiency and achieved occupancy come from the kernels' `blocks per SM` and
+ *   `est. achieved occupancy %` (see `smMetricsOf`).
  */
 export class KinetoProfileBuilder {
   private readonly roles = Array.from({ length: ROLES }, () => new Numbers());
   private readonly kernelStart = new Numbers();
   private readonly kernelEnd = new Numbers();
   private readonly kernelExternal = new Numbers();
+  /** Kernels with a positive `blocks per SM`: start, end, value (flat triples). */
+  private readonly blocksPerSm = new Numbers();
+  /** Kernels with `est. achieved occupancy %`: start, end, value (flat triples). */
+  private readonly occupancy = new Numbers();
   private readonly runtimeStart = new Numbers();
   private readonly runtimeEnd = new Numbers();
   private readonly runtimeCorrelation = new Numbers();
@@ -129,8 +142,8 @@ export class KinetoProfileBuilder {
       return;
     }
     if (ph !== 'X') return;
-    const cat = typeof event['cat'] === 'string' ? event['cat'].toLowerCase() : '';
-    let type = EVENT_TYPES[cat];
+    const cat = typeof event['cat'] === 'string' ? event['cat'] : '';
+    let type = EVENT_TYPES.get(cat) ?? EVENT_TYPES.get(cat.toLowerCase());
     if (!type) return;
     const ts = event['ts'];
     if (typeof ts !== 'number' || !Number.isFinite(ts)) return;
@@ -149,6 +162,10 @@ export class KinetoProfileBuilder {
         this.kernelStart.push(ts);
         this.kernelEnd.push(end);
         this.kernelExternal.push(numberArg(args, 'external id', 'External id') ?? Number.NaN);
+        const blocks = numberArg(args, 'blocks per SM');
+        if (blocks !== undefined && blocks > 0) this.blocksPerSm.push3(ts, end, blocks);
+        const occupancy = numberArg(args, 'est. achieved occupancy %');
+        if (occupancy !== undefined && occupancy >= 0) this.occupancy.push3(ts, end, occupancy);
         this.device(ts, end, args);
         this.kernels.add(name, dur);
         if (TENSOR_CORE_MARKERS.test(name)) this.tensorCoreUs += dur;
@@ -273,6 +290,10 @@ export class KinetoProfileBuilder {
         this.profilerSpan?.end ?? this.globalMax,
       );
     }
+    const smMetrics =
+      hasGpu && steps.length > 0
+        ? smMetricsOf(this.blocksPerSm.view(), this.occupancy.view(), steps[0]!.start, steps.at(-1)!.end)
+        : {};
     const kernelTotal = this.kernels.totalUs;
     const memoryT = this.memoryT.view();
     const memoryBytes = this.memoryBytes.view();
@@ -286,6 +307,7 @@ export class KinetoProfileBuilder {
       ...(stepsNote ? { stepsNote } : {}),
       ...(gpuUtilization !== undefined ? { gpuUtilization } : {}),
       ...(gpuUtilizationTimeline ? { gpuUtilizationTimeline } : {}),
+      ...smMetrics,
       kernels: this.kernels.table(),
       operators: this.operators.table(),
       ...(hasGpu
@@ -401,6 +423,65 @@ function utilizationTimeline(
     values.push(to > from ? sumRanges(intersectRanges(Float64Array.of(from, to), busy)) / (to - from) : 0);
   }
   return { startUs: start, bucketUs, values };
+}
+
+/**
+ * The PyTorch profiler plugin's estimated SM efficiency and achieved occupancy. A kernel with `blocks per SM` b keeps
+ * about min(b, 1) of the SMs busy; overlapping kernels add up (capped at 1). The efficiency ranges cover every
+ * kernel; the average weighs them by time over the analysed span (idle time counts as 0). Occupancy is the
+ * kernels' `est. achieved occupancy %`, weighted by their time inside the span.
+ */
+function smMetricsOf(
+  blocks: Float64Array,
+  occupancy: Float64Array,
+  spanStart: number,
+  spanEnd: number,
+): Pick<Profile, 'smEfficiency' | 'smEfficiencyRanges' | 'achievedOccupancyPercent'> {
+  const out: { -readonly [K in keyof Profile]?: Profile[K] } = {};
+  const count = blocks.length / 3;
+  if (count > 0) {
+    // Endpoints sorted by time, starts before ends at the same time; a running sum of blocks per SM between them.
+    const order = new Uint32Array(count * 2).map((_, i) => i);
+    const time = (i: number) => blocks[3 * (i >> 1) + (i & 1)]!;
+    order.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1));
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const values: number[] = [];
+    let last = time(order[0]!);
+    let level = 0;
+    let weighted = 0;
+    for (const i of order) {
+      const t = time(i);
+      if (t > last && level > 1e-12) {
+        const value = Math.min(level, 1);
+        starts.push(last);
+        ends.push(t);
+        values.push(value);
+        const from = Math.max(last, spanStart);
+        const to = Math.min(t, spanEnd);
+        if (to > from) weighted += value * (to - from);
+      }
+      last = t;
+      level += (i & 1 ? -1 : 1) * blocks[3 * (i >> 1) + 2]!;
+    }
+    if (spanEnd > spanStart) out.smEfficiency = weighted / (spanEnd - spanStart);
+    out.smEfficiencyRanges = {
+      startUs: Float64Array.from(starts),
+      endUs: Float64Array.from(ends),
+      values: Float64Array.from(values),
+    };
+  }
+  let time = 0;
+  let total = 0;
+  for (let i = 0; i < occupancy.length; i += 3) {
+    const dur = Math.min(occupancy[i + 1]!, spanEnd) - Math.max(occupancy[i]!, spanStart);
+    if (dur > 0) {
+      time += dur;
+      total += occupancy[i + 2]! * dur;
+    }
+  }
+  if (time > 0) out.achievedOccupancyPercent = total / time;
+  return out;
 }
 
 function interleave(starts: Float64Array, ends: Float64Array): Float64Array {

@@ -1,23 +1,62 @@
+import type { Finding } from '../../protocol/types';
 import type { Rule } from './rule';
 
-/** Peak memory at or above this share of the device's memory is pressure. */
+/** Peak memory at or above this share of the device's memory, or of the run's memory limit, is pressure. */
 export const MEMORY_PRESSURE_PERCENT = 90;
 
-/** Memory pressure: the allocated-memory curve peaks near the device's capacity. */
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+
+/**
+ * Memory pressure: allocated memory peaks near the device's capacity (traces with device properties), or a
+ * TrainLens run's resident memory peaks near its limit (`engine.memory_limit_mb`, else the machine's memory). For a
+ * run the fix halves the batch, the largest share of a step's memory that the config controls.
+ */
 export const memoryPressure: Rule = (profile) => {
+  const memory = profile.memory;
+  if (!memory) return undefined;
   const device = profile.devices[0]?.memoryBytes;
-  if (!profile.memory || !device) return undefined;
-  const percent = Math.round((profile.memory.peakBytes / device) * 10000) / 100;
-  if (percent < MEMORY_PRESSURE_PERCENT) return undefined;
-  return {
-    id: 'memory-pressure',
-    severity: percent >= 97 ? 'high' : 'medium',
-    title: `Allocated memory peaks at ${percent}% of the device's ${(device / 1024 ** 3).toFixed(1)} GiB`,
-    evidence: {
-      peakBytes: profile.memory.peakBytes,
-      deviceBytes: device,
-      peakPercent: percent,
-      threshold: MEMORY_PRESSURE_PERCENT,
-    },
-  };
+  let finding: Finding | undefined;
+  if (device) {
+    const percent = round2((memory.peakBytes / device) * 100);
+    if (percent >= MEMORY_PRESSURE_PERCENT)
+      finding = {
+        id: 'memory-pressure',
+        severity: percent >= 97 ? 'high' : 'medium',
+        title: `Allocated memory peaks at ${percent}% of the device's ${gib(device)}`,
+        evidence: {
+          peakBytes: memory.peakBytes,
+          deviceBytes: device,
+          peakPercent: percent,
+          threshold: MEMORY_PRESSURE_PERCENT,
+        },
+      };
+  }
+  if (!finding && memory.limitBytes && memory.peakRssBytes) {
+    const percent = round2((memory.peakRssBytes / memory.limitBytes) * 100);
+    if (percent >= MEMORY_PRESSURE_PERCENT) {
+      const batch = profile.run?.batchSize;
+      finding = {
+        id: 'memory-pressure',
+        severity: percent >= 97 ? 'high' : 'medium',
+        title: `The run's memory peaks at ${percent}% of its ${(memory.limitBytes / 1024 ** 2).toFixed(0)} MiB limit`,
+        evidence: {
+          peakRssBytes: memory.peakRssBytes,
+          limitBytes: memory.limitBytes,
+          peakPercent: percent,
+          threshold: MEMORY_PRESSURE_PERCENT,
+        },
+        ...(batch && batch > 1
+          ? {
+              fix: {
+                path: 'data.batch_size',
+                value: Math.floor(batch / 2),
+                description: `Halve the batch (${batch} → ${Math.floor(batch / 2)}), or raise engine.memory_limit_mb if the machine has the memory.`,
+              },
+            }
+          : {}),
+      };
+    }
+  }
+  return finding;
 };

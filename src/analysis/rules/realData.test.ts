@@ -97,6 +97,10 @@ test('real runs: a cpu run where wasm is installed, checkpoints and validation a
   ]);
   assert.ok(fallback.ids.includes('backend-fallback'), fallback.ids.join());
   assert.equal(fallback.findings.find((f) => f.id === 'backend-fallback')!.evidence['faster'], 'wasm');
+  assert.ok(
+    !fallback.ids.includes('checkpoint-overhead') && !fallback.ids.includes('eval-overhead'),
+    'no checkpoints or validation in that run',
+  );
 
   const overhead = await runIds('overhead', [
     'version: 1',
@@ -126,4 +130,47 @@ test('real runs: a cpu run where wasm is installed, checkpoints and validation a
   assert.ok(found, leak.ids.join());
   assert.equal(found.evidence['phase'], 'data');
   assert.ok(!overhead.ids.includes('tensor-leak'), 'the engine itself leaks nothing');
+});
+
+test('real runs: a loss that overflows to NaN, and resident memory over the run limit', async () => {
+  const nan = await runIds('nan', [
+    'version: 1',
+    MODEL,
+    `data: { source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'exploding.cjs'))}, batch_size: 16 }`,
+    'training: { steps: 30, optimizer: { name: sgd, learning_rate: 0.1 }, loss: categorical_crossentropy }',
+    'optimization: { level: custom }',
+    `${PROFILING} }`,
+    'engine: { backend: wasm }',
+  ]);
+  const found = nan.findings.find((f) => f.id === 'nan-loss');
+  assert.ok(found, nan.ids.join());
+  assert.match(String(found.evidence['reason']), /the loss became NaN/);
+  assert.equal(found.fix?.path, 'training.clip_norm');
+
+  // This test process's resident memory is far above 64 MiB: the memory monitor sees it, and so does the rule.
+  const pressure = await runIds('pressure', [
+    'version: 1',
+    MODEL,
+    'data: { source: synthetic, samples: 1024, batch_size: 16 }',
+    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    'optimization: { level: custom }',
+    `${PROFILING} }`,
+    'engine: { backend: wasm, memory_limit_mb: 64 }',
+  ]);
+  const memory = pressure.findings.find((f) => f.id === 'memory-pressure');
+  assert.ok(memory, pressure.ids.join());
+  assert.ok((memory.evidence['peakPercent'] as number) >= 100, JSON.stringify(memory.evidence));
+  assert.deepEqual([memory.fix?.path, memory.fix?.value], ['data.batch_size', 8]);
+  assert.ok(!pressure.ids.includes('nan-loss'), 'a healthy loss');
+  // Without a limit the run may use the machine's memory: no pressure.
+  const roomy = await runIds('roomy', [
+    'version: 1',
+    MODEL,
+    'data: { source: synthetic, samples: 1024, batch_size: 16 }',
+    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    'optimization: { level: custom }',
+    `${PROFILING} }`,
+    'engine: { backend: wasm }',
+  ]);
+  assert.ok(!roomy.ids.includes('memory-pressure'), roomy.ids.join());
 });

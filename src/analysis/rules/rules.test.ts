@@ -66,6 +66,12 @@ test('launch overhead (small kernels) at 3% and 15% of runtime; memory pressure 
   });
   assert.equal(memoryPressure(profile({}, { devices, memory: memory(899) })), undefined);
   assert.equal(memoryPressure(profile({}, { devices, memory: memory(950) }))!.severity, 'medium');
+  // A TrainLens run: resident memory against the run's limit, and a fix that halves the batch.
+  const run = { backend: 'wasm', requestedBackend: 'wasm', installedBackends: ['wasm'], logEvery: 10, batchSize: 64 };
+  const limited = (rss: number) => ({ ...memory(1), peakRssBytes: rss, limitBytes: 1000 });
+  assert.equal(memoryPressure(profile({}, { run, memory: limited(899) })), undefined);
+  const high = memoryPressure(profile({}, { run, memory: limited(980) }))!;
+  assert.deepEqual([high.severity, high.evidence['peakPercent'], high.fix?.value], ['high', 98, 32]);
 });
 
 test('findings come most severe first', () => {
