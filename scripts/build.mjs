@@ -42,7 +42,11 @@ const nodeBundles = [
 /** One browser bundle per panel; each imports only src/protocol types and browser libraries. */
 const webviewBundle = {
   ...common,
-  entryPoints: { environment: 'webview/environment/main.ts' },
+  entryPoints: {
+    environment: 'webview/environment/main.ts',
+    profile: 'webview/profile/main.ts',
+    run: 'webview/run/main.ts',
+  },
   outdir: join(dist, 'webview'),
   platform: 'browser',
   format: 'iife',

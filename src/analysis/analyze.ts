@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
-import type { Finding } from '../protocol/types';
+import type { AnalysisReport, OpRow } from '../protocol/analysis';
 import { readTrace, TraceError } from './ingest/traceReader';
 import { ChromeProfileBuilder } from './importers/chrome';
 import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
-import type { OpAggregate, Profile, ProfileDevice } from './profile';
+import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
+import { SpanRecorder } from './spans';
 
 /** Categories only Kineto (PyTorch profiler) traces use, in either dialect. */
 const KINETO_CATS = new Set([
@@ -28,6 +29,14 @@ const KINETO_CATS = new Set([
 /** Events looked at before deciding what kind of trace this is. */
 const SNIFF_EVENTS = 5000;
 
+/** How {@link loadProfile} reads a trace. */
+export interface LoadOptions {
+  /** Keep every span on its track for the timeline view (costs memory and time; the CLI's text and JSON skip it). */
+  readonly spans?: boolean;
+  /** The most spans kept (the rest are counted as dropped). */
+  readonly maxSpans?: number;
+}
+
 type Builder = KinetoProfileBuilder | OrtProfileBuilder | ChromeProfileBuilder;
 
 /**
@@ -35,14 +44,19 @@ type Builder = KinetoProfileBuilder | OrtProfileBuilder | ChromeProfileBuilder;
  * The kind is recognized from the first events (their categories), not the file name. Unreadable input throws a
  * {@link TraceError} naming the file and what is wrong.
  */
-export async function loadProfile(file: string, onProgress?: (bytes: number) => void): Promise<Profile> {
+export async function loadProfile(
+  file: string,
+  onProgress?: (bytes: number) => void,
+  options: LoadOptions = {},
+): Promise<Profile> {
+  const spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
   let stats;
   try {
     stats = statSync(file);
   } catch (error) {
     throw new TraceError(`cannot read the trace: ${(error as Error).message}`, file);
   }
-  if (stats.isDirectory()) return loadRunProfile(file, onProgress);
+  if (stats.isDirectory()) return loadRunProfile(file, onProgress, spans);
   if (/\.onnx$/i.test(file))
     throw new TraceError('this is an ONNX model, not a profile: profile it with "trainlens onnx" first', file);
 
@@ -57,7 +71,11 @@ export async function loadProfile(file: string, onProgress?: (bytes: number) => 
           /_(kernel_time|fence_before|fence_after)$/.test(e['name'])) ||
         (e['cat'] === 'Session' && e['name'] === 'model_run'),
     );
-    const chosen = kineto ? new KinetoProfileBuilder() : ort ? new OrtProfileBuilder() : new ChromeProfileBuilder();
+    const chosen = kineto
+      ? new KinetoProfileBuilder(spans)
+      : ort
+        ? new OrtProfileBuilder(spans)
+        : new ChromeProfileBuilder(spans);
     for (const event of sniffed.splice(0)) chosen.add(event);
     return chosen;
   };
@@ -86,14 +104,18 @@ export async function loadProfile(file: string, onProgress?: (bytes: number) => 
 }
 
 /** The profile of a TrainLens run directory, from its trace.json and run.json. */
-async function loadRunProfile(runDir: string, onProgress?: (bytes: number) => void): Promise<Profile> {
+async function loadRunProfile(
+  runDir: string,
+  onProgress: ((bytes: number) => void) | undefined,
+  spans: SpanRecorder | undefined,
+): Promise<Profile> {
   let trace: string;
   try {
     trace = runTracePath(runDir);
   } catch (error) {
     throw new TraceError((error as Error).message, runDir);
   }
-  const builder = new TrainLensProfileBuilder();
+  const builder = new TrainLensProfileBuilder(spans);
   const document = await readTrace(trace, {
     onEvent: (event) => builder.add(event),
     ...(onProgress ? { onProgress } : {}),
@@ -105,48 +127,7 @@ async function loadRunProfile(runDir: string, onProgress?: (bytes: number) => vo
   }
 }
 
-/** The analysis as the CLI contract's JSON (`trainlens analyze --format json`), plus tables for the text report. */
-export interface AnalysisReport {
-  readonly source: Profile['source'];
-  readonly file: string;
-  readonly device: { readonly gpus: readonly ProfileDevice[]; readonly distributed?: Profile['distributed'] };
-  readonly steps: {
-    readonly count: number;
-    readonly meanMs: number;
-    readonly p50Ms: number;
-    readonly p90Ms: number;
-    readonly note?: string;
-  };
-  /** Mean per step, in the source's category order. */
-  readonly breakdown: ReadonlyArray<{ readonly category: string; readonly ms: number; readonly percent: number }>;
-  readonly gpuUtilizationPercent?: number;
-  /** GPU utilization over time, in % per bucket (the PyTorch profiler plugin's timeline). */
-  readonly gpuUtilizationTimeline?: {
-    readonly startUs: number;
-    readonly bucketUs: number;
-    readonly percent: readonly number[];
-  };
-  /** Estimated SM efficiency and achieved occupancy (%), where the kernels carry them. */
-  readonly smEfficiencyPercent?: number;
-  readonly achievedOccupancyPercent?: number;
-  readonly memory?: {
-    readonly peakBytes: number;
-    readonly samples: number;
-    readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
-  };
-  readonly topKernels: ReadonlyArray<OpRow>;
-  readonly topOperators: ReadonlyArray<OpRow>;
-  readonly findings: readonly Finding[];
-  readonly stats: { readonly events: number; readonly megabytes: number };
-}
-
-/** One row of an operator or kernel table, in ms. */
-export interface OpRow {
-  readonly name: string;
-  readonly calls: number;
-  readonly totalMs: number;
-  readonly meanMs: number;
-}
+export type { AnalysisReport, OpRow } from '../protocol/analysis';
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 

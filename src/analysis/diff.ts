@@ -1,27 +1,7 @@
+import type { OpChange, ProfileDiff } from '../protocol/profileDiff';
 import type { OpAggregate, Profile } from './profile';
 
-/** How one operator or kernel changed between two profiles. */
-export interface OpChange {
-  readonly name: string;
-  readonly change: 'added' | 'removed' | 'faster' | 'slower' | 'same';
-  /** Total time per step in each profile, µs (0 where absent). */
-  readonly beforeUs: number;
-  readonly afterUs: number;
-  readonly deltaUs: number;
-}
-
-/** Two profiles compared: mean step, breakdown per category, and operators/kernels per step. */
-export interface ProfileDiff {
-  readonly steps: { readonly beforeUs: number; readonly afterUs: number; readonly ratio: number };
-  readonly breakdown: ReadonlyArray<{
-    readonly category: string;
-    readonly beforeUs: number;
-    readonly afterUs: number;
-    readonly deltaUs: number;
-  }>;
-  /** Changed entries, largest absolute change first. */
-  readonly ops: readonly OpChange[];
-}
+export type { OpChange, ProfileDiff } from '../protocol/profileDiff';
 
 /** Changes smaller than this share of the larger value count as `same`. */
 const SAME = 0.05;

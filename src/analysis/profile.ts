@@ -1,3 +1,5 @@
+import type { DeviceInfo, DistributedInfo, ProfileSource } from '../protocol/analysis';
+import type { ProfileTimeline } from './spans';
 /**
  * The Profile: what every analysis rule, report and panel reads, whatever the source (a Kineto/PyTorch trace, an
  * ONNX Runtime profile, a Chrome trace, a TrainLens run). Times are in microseconds, as in trace files.
@@ -27,14 +29,8 @@ export interface ProfileStep {
   readonly breakdown: Readonly<Record<Category, number>>;
 }
 
-/** One GPU (or accelerator) the trace names. */
-export interface ProfileDevice {
-  readonly id: number;
-  readonly name: string;
-  readonly memoryBytes?: number;
-  readonly computeCapability?: string;
-  readonly multiprocessors?: number;
-}
+/** A device the profile ran on (the protocol's {@link DeviceInfo}). */
+export type ProfileDevice = DeviceInfo;
 
 /** Time spent in one named operator or kernel, over the analysed steps. */
 export interface OpAggregate {
@@ -47,11 +43,11 @@ export interface OpAggregate {
 
 /** The Profile model. */
 export interface Profile {
-  readonly source: 'kineto' | 'onnxruntime' | 'chrome' | 'trainlens';
+  readonly source: ProfileSource;
   readonly file: string;
   readonly devices: readonly ProfileDevice[];
   /** Rank and world size of a distributed job, when the trace says. */
-  readonly distributed?: { readonly rank: number; readonly worldSize: number; readonly backend?: string };
+  readonly distributed?: DistributedInfo;
   readonly categories: readonly Category[];
   readonly steps: readonly ProfileStep[];
   /** Why the steps are what they are, when they are not the trace's own (no step markers, tail steps dropped). */
@@ -100,6 +96,8 @@ export interface Profile {
     readonly peakBytes: number;
     /** What was live at the peak, by category (bytes), where the source has categories. */
     readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
+    /** Memory the allocator reserved at the same times (Kineto's `Total Reserved`). */
+    readonly reservedBytes?: Float64Array;
     /** The process's resident memory at the same times (TrainLens runs). */
     readonly rssBytes?: Float64Array;
     /** Peak resident memory, from the samples and the memory monitor's events (TrainLens runs). */
@@ -113,6 +111,8 @@ export interface Profile {
     readonly requestedBackend: string;
     readonly installedBackends: readonly string[];
     readonly logEvery: number;
+    /** Samples per second over the whole run (run.json's summary). */
+    readonly samplesPerSec?: number;
     /** `data.batch_size`, when the config sets it. */
     readonly batchSize?: number;
     readonly checkpointEvery?: number;
@@ -128,6 +128,10 @@ export interface Profile {
       readonly evidence?: Readonly<Record<string, number | string>>;
     }>;
   };
+  /** Facts about where the profile was taken (label, value), beyond the devices: backend, CPU, versions. */
+  readonly environment?: ReadonlyArray<readonly [string, string]>;
+  /** The spans on their tracks, when the profile was loaded for the timeline view (`loadProfile(…, { spans })`). */
+  readonly timeline?: ProfileTimeline;
   /** Events read and bytes of JSON, for the report's footer. */
   readonly stats: { readonly events: number; readonly bytes: number };
 }

@@ -4,6 +4,7 @@ import { addAnalyzeCommand } from './commands/analyze';
 import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';
 import { addProfileCommand } from './commands/profile';
+import { addReportCommand } from './commands/report';
 import { addRunCommand } from './commands/run';
 import { addValidateCommand, ProblemsFound } from './commands/validate';
 import { CliError, ExitCode, formatCliError, toCliError } from './errors';
@@ -41,6 +42,7 @@ export function createProgram(context: CliContext): Command {
   addRunCommand(program, io, context.engineDir);
   addProfileCommand(program, io, context.engineDir);
   addAnalyzeCommand(program, io);
+  addReportCommand(program, io);
   addDoctorCommand(program, io, context.engineDir);
   addPendingCommands(program);
   // Subcommands inherit the parent's error handling and output.

@@ -29,6 +29,24 @@ export const COMMANDS = [
     requiresTrust: true,
   },
   {
+    id: 'trainlens.profileTraining',
+    title: 'Profile Training',
+    description: 'Train the config with the step profiler on, then open its profile panel.',
+    requiresTrust: true,
+  },
+  {
+    id: 'trainlens.openProfile',
+    title: 'Open Profile',
+    description: 'Open a trace (Kineto/PyTorch, ONNX Runtime, Chrome) or a TrainLens run in the profile panel.',
+    requiresTrust: false,
+  },
+  {
+    id: 'trainlens.compareProfiles',
+    title: 'Compare Profiles',
+    description: 'Compare two traces or runs: mean step, breakdown and operators, before and after.',
+    requiresTrust: false,
+  },
+  {
     id: 'trainlens.newConfig',
     title: 'New Training Config',
     description: 'Open a new training config from the quickstart template.',

@@ -13,6 +13,12 @@ import { EngineService } from './engineService';
 import { createOutputChannel } from './output';
 import { runTrainingCommand } from './runs/runCommand';
 import { ENVIRONMENT_VIEW_TYPE, EnvironmentPanel, EnvironmentPanelSerializer } from './panels/environmentPanel';
+import {
+  PROFILE_VIEW_TYPE,
+  ProfilePanel,
+  ProfilePanelSerializer,
+  type ProfilePanelServices,
+} from './panels/profilePanel';
 
 /** Everything the command handlers share; lives as long as the extension. */
 interface Services {
@@ -31,6 +37,21 @@ const handlers: Record<CommandId, (services: Services, argument?: unknown) => Pr
     void vscode.window.showInformationMessage(`TrainLens engine restarted (pid ${client.info.pid}).`);
   },
   'trainlens.runTraining': (services, argument) => runTrainingCommand(services, argument),
+  'trainlens.profileTraining': async (services, argument) => {
+    const summary = await runTrainingCommand(services, argument, { profile: true });
+    if (summary && summary.status !== 'failed')
+      await ProfilePanel.open(panelServices(services), vscode.Uri.file(summary.runDir));
+  },
+  'trainlens.openProfile': async (services, argument) => {
+    const target = argument instanceof vscode.Uri ? argument : (await pickProfiles('Open', false))?.[0];
+    if (target) await ProfilePanel.open(panelServices(services), target);
+  },
+  'trainlens.compareProfiles': async (services, argument) => {
+    const first = argument instanceof vscode.Uri ? argument : (await pickProfiles('Before', false))?.[0];
+    if (!first) return;
+    const second = (await pickProfiles('After', false))?.[0];
+    if (second) await ProfilePanel.compare(panelServices(services), first, second);
+  },
   'trainlens.newConfig': newConfig,
   'trainlens.showOutput': ({ log }) => log.show(),
 };
@@ -70,6 +91,10 @@ export function activate(context: vscode.ExtensionContext): void {
       ENVIRONMENT_VIEW_TYPE,
       new EnvironmentPanelSerializer(context.extensionUri, engine, log),
     ),
+    vscode.window.registerWebviewPanelSerializer(
+      PROFILE_VIEW_TYPE,
+      new ProfilePanelSerializer(panelServices(services)),
+    ),
   );
   log.info(`TrainLens ${TRAINLENS_VERSION} activated.`);
 }
@@ -95,6 +120,27 @@ async function showEnvironment({ log, engine, extensionUri }: Services): Promise
   );
   if (choice === 'Open Panel') EnvironmentPanel.show(extensionUri, engine, log);
   if (choice === 'Show Output') log.show();
+}
+
+/** What profile panels need: the extension's files, the log, and a way to start a profiled run (Apply and re-run). */
+function panelServices(services: Services): ProfilePanelServices {
+  return {
+    extensionUri: services.extensionUri,
+    log: services.log,
+    profileConfig: async (config) => (await runTrainingCommand(services, config, { profile: true }))?.runDir,
+  };
+}
+
+/** Asks for a trace file (.json, .json.gz) or a run folder. */
+function pickProfiles(label: string, canSelectMany: boolean): Thenable<vscode.Uri[] | undefined> {
+  return vscode.window.showOpenDialog({
+    title: `TrainLens: choose a trace or a run folder (${label})`,
+    openLabel: label,
+    canSelectFiles: true,
+    canSelectFolders: true,
+    canSelectMany,
+    filters: { 'Traces and profiles': ['json', 'gz'] },
+  });
 }
 
 async function newConfig(): Promise<void> {

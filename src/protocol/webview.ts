@@ -5,6 +5,7 @@
  * `ReadyMessage` once its script runs; the host posts nothing before that (ready handshake). Everything a webview
  * sends is untrusted: the host validates each message (src/extension/panels/webviewMessages.ts) before acting.
  */
+import type { CompareView, ProfileView } from './profileView';
 import type { EnvironmentReport } from './types';
 
 /** Sent by a webview once its script has loaded and it can receive messages. */
@@ -17,8 +18,23 @@ export interface RefreshEnvironmentMessage {
   readonly type: 'environment/refresh';
 }
 
+/**
+ * Sent by the profile panel when the user clicks Apply (or Apply and re-run) on a finding. Only the finding's id
+ * travels: the host applies the fix of the finding it sent, never a path or value from the webview.
+ */
+export interface ApplyFindingMessage {
+  readonly type: 'finding/apply';
+  readonly findingId: string;
+  readonly rerun: boolean;
+}
+
+/** Sent by the run dashboard's Stop button: end the run gracefully (emergency checkpoint). */
+export interface StopRunMessage {
+  readonly type: 'run/stop';
+}
+
 /** Everything a webview may send to the host. */
-export type WebviewToHostMessage = ReadyMessage | RefreshEnvironmentMessage;
+export type WebviewToHostMessage = ReadyMessage | RefreshEnvironmentMessage | ApplyFindingMessage | StopRunMessage;
 
 /** Sent by the host to the environment panel with a fresh report from the engine. */
 export interface EnvironmentUpdateMessage {
@@ -34,8 +50,75 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
+/** Sent by the host to the profile panel: the profile to show (a run, an imported trace, an ONNX profile). */
+export interface ShowProfileMessage {
+  readonly type: 'profile/show';
+  readonly view: ProfileView;
+  /** Whether the panel can apply fixes (a config file is known and the workspace is trusted). */
+  readonly canApply: boolean;
+  /** Where the profile came from, for the panel to persist (the host reloads it after a window reload). */
+  readonly source: string;
+}
+
+/** Sent by the host to the profile panel: two profiles compared. */
+export interface ShowCompareMessage {
+  readonly type: 'compare/show';
+  readonly view: CompareView;
+  /** The two profiles' files, for the panel to persist. */
+  readonly source: string;
+  readonly compareWith: string;
+}
+
+/** Sent by the host after an Apply: whether the config changed, and what happened. */
+export interface FindingAppliedMessage {
+  readonly type: 'finding/applied';
+  readonly findingId: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Sent by the host while a run trains: the state of the live dashboard. */
+export interface RunUpdateMessage {
+  readonly type: 'run/update';
+  readonly update: RunDashboardUpdate;
+}
+
+/** One update of the live run dashboard (new points are appended to the curves). */
+export interface RunDashboardUpdate {
+  readonly title: string;
+  readonly status: 'starting' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly backend?: string;
+  readonly samplesPerSec?: number;
+  readonly etaMs?: number;
+  /** New metric points since the last update: step and values (loss, val_loss, data_wait_ms…). */
+  readonly points: ReadonlyArray<{ readonly step: number; readonly values: Readonly<Record<string, number>> }>;
+  /** New memory samples since the last update. */
+  readonly memory: ReadonlyArray<{ readonly tMs: number; readonly tensorBytes: number; readonly rssBytes: number }>;
+  /** Mean time per step in each phase so far (ms), when the run records phases. */
+  readonly phasesMs?: Readonly<Record<string, number>>;
+  /** How the run ended, once it has. */
+  readonly message?: string;
+  readonly runDir?: string;
+}
+
 /** Everything the host may send to a webview. */
-export type HostToWebviewMessage = EnvironmentUpdateMessage | ErrorMessage;
+export type HostToWebviewMessage =
+  | EnvironmentUpdateMessage
+  | ErrorMessage
+  | ShowProfileMessage
+  | ShowCompareMessage
+  | FindingAppliedMessage
+  | RunUpdateMessage;
+
+/** What the profile panel persists: where its profile came from (the host reloads it) and the open tab. */
+export interface ProfilePanelState {
+  readonly source?: string;
+  /** For a compare panel: the second profile. */
+  readonly compareWith?: string;
+  readonly tab?: string;
+}
 
 /** What a panel persists with `vscode.setState` so it can be restored after a window reload. */
 export interface EnvironmentPanelState {

@@ -68,5 +68,5 @@ test('unreadable traces exit 2 with one line naming the file and the problem, ne
   }
   const html = trainlens('analyze', join(TRACES, 'ort_mnist_2019.json'), '--format', 'html');
   assert.equal(html.code, 2);
-  assert.match(html.stderr, /--format html is not available yet/);
+  assert.match(html.stderr, /--format html writes a file: give it with --out FILE/);
 });

@@ -21,12 +21,18 @@ export interface PanelHarness {
 }
 
 /**
- * Opens `dist/webview/<bundle>.js` in `page` through the same HTML and CSP the extension uses, with a theme's CSS
- * variables applied. Only `acquireVsCodeApi` is replaced: there is no VS Code host in a plain browser.
+ * Opens `dist/webview/<bundle>.js` (or `<bundleDir>/<bundle>.js`) in `page` through the same HTML and CSP the
+ * extension uses, with a theme's CSS variables applied. Only `acquireVsCodeApi` is replaced: there is no VS Code
+ * host in a plain browser.
  */
-export async function openPanel(page: Page, bundle: string, theme: ThemeName = 'dark'): Promise<PanelHarness> {
+export async function openPanel(
+  page: Page,
+  bundle: string,
+  theme: ThemeName = 'dark',
+  bundleDir: string = DIST_WEBVIEW,
+): Promise<PanelHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'trainlens-webview-'));
-  const asset = (file: string) => pathToFileURL(join(DIST_WEBVIEW, file)).href;
+  const asset = (file: string) => pathToFileURL(join(bundleDir, file)).href;
   const html = renderWebviewHtml({
     title: `TrainLens test: ${bundle}`,
     cspSource: 'file:',

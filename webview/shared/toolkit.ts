@@ -2,14 +2,14 @@
  * The only module that imports @vscode/webview-ui-toolkit. The toolkit is deprecated upstream (since 2025-01);
  * keeping every use behind this file lets us swap it for @vscode-elements/elements in one place.
  */
-import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 
-/** Registers the toolkit's custom elements the panels use (`vscode-button`). */
+/** Registers the toolkit's custom elements the panels use (`vscode-button`, `vscode-text-field`). */
 export function registerToolkit(): void {
   if (registered) return;
-  provideVSCodeDesignSystem().register(vsCodeButton());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeTextField());
   registered = true;
 }
 
@@ -35,4 +35,13 @@ export function createTag(text: string): HTMLElement {
   tag.className = 'tag';
   tag.textContent = text;
   return tag;
+}
+
+/** Creates a toolkit text field (labelled by its placeholder) that reports each edit. */
+export function createTextField(label: string, onInput: (value: string) => void): HTMLElement {
+  const field = document.createElement('vscode-text-field') as HTMLElement & { value: string };
+  field.setAttribute('placeholder', label);
+  field.setAttribute('aria-label', label);
+  field.addEventListener('input', () => onInput(field.value ?? ''));
+  return field;
 }

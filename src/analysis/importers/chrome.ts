@@ -1,3 +1,4 @@
+import type { SpanRecorder } from '../spans';
 import { OpTotals } from '../opTotals';
 import type { Profile } from '../profile';
 import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
@@ -20,6 +21,9 @@ export class ChromeProfileBuilder {
   private max = -Infinity;
   events = 0;
 
+  /** @param spans where to record the spans for the timeline view, when it is wanted. */
+  constructor(private readonly spans?: SpanRecorder) {}
+
   add(event: Record<string, unknown>): void {
     this.events++;
     const ts = event['ts'];
@@ -30,7 +34,7 @@ export class ChromeProfileBuilder {
     switch (event['ph']) {
       case 'X': {
         const dur = typeof event['dur'] === 'number' && event['dur'] > 0 ? event['dur'] : 0;
-        this.span(name, cat, ts, ts + dur);
+        this.span(name, cat, ts, ts + dur, thread);
         return;
       }
       case 'B': {
@@ -41,7 +45,7 @@ export class ChromeProfileBuilder {
       }
       case 'E': {
         const begin = this.open.get(thread)?.pop();
-        if (begin) this.span(begin.name, begin.cat, begin.ts, ts);
+        if (begin) this.span(begin.name, begin.cat, begin.ts, ts, thread);
         return;
       }
       default:
@@ -49,7 +53,8 @@ export class ChromeProfileBuilder {
     }
   }
 
-  private span(name: string, cat: string, start: number, end: number): void {
+  private span(name: string, cat: string, start: number, end: number, thread: string): void {
+    this.spans?.add(thread, `process ${thread.replace('/', ' · thread ')}`, 'cpu', name, start, end - start);
     let list = this.byCategory.get(cat);
     if (!list) this.byCategory.set(cat, (list = []));
     list.push(start, end);
@@ -82,6 +87,7 @@ export class ChromeProfileBuilder {
       stepsNote: 'a Chrome trace has no training steps: the whole trace is analysed as one step',
       kernels: [],
       operators,
+      ...(this.spans ? { timeline: this.spans.build() } : {}),
       stats: { events: this.events, bytes },
     };
   }

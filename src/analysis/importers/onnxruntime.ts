@@ -1,3 +1,4 @@
+import type { SpanRecorder } from '../spans';
 import { OpTotals } from '../opTotals';
 import type { Profile, ProfileStep } from '../profile';
 
@@ -22,6 +23,9 @@ export class OrtProfileBuilder {
   private readonly ops = new OpTotals();
   events = 0;
 
+  /** @param spans where to record the spans for the timeline view, when it is wanted. */
+  constructor(private readonly spans?: SpanRecorder) {}
+
   add(event: Record<string, unknown>): void {
     this.events++;
     if (event['ph'] !== 'X') return;
@@ -30,6 +34,18 @@ export class OrtProfileBuilder {
     const name = event['name'];
     if (typeof ts !== 'number' || typeof dur !== 'number' || typeof name !== 'string') return;
     const span = { start: ts, end: ts + Math.max(0, dur) };
+    if (this.spans) {
+      const session = event['cat'] === 'Session';
+      const key = session ? 'session' : `${String(event['pid'])}/${String(event['tid'])}`;
+      this.spans.add(
+        key,
+        session ? 'Session' : `thread ${String(event['tid'])}`,
+        session ? 'steps' : 'cpu',
+        name,
+        ts,
+        dur,
+      );
+    }
     if (event['cat'] === 'Session' && name === 'model_run') this.runs.push(span);
     if (event['cat'] !== 'Node') return;
     if (name.endsWith('_kernel_time')) {
@@ -75,6 +91,7 @@ export class OrtProfileBuilder {
       ...(stepsNote ? { stepsNote } : {}),
       kernels: [],
       operators,
+      ...(this.spans ? { timeline: this.spans.build() } : {}),
       stats: { events: this.events, bytes },
     };
   }

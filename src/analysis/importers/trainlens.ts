@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_PHASES } from '../../protocol/runPhases';
+import type { SpanRecorder } from '../spans';
 import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
 
 /** What the analysis needs from run.json. */
@@ -16,11 +17,16 @@ interface RunJson {
     readonly skippedBackends?: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
   };
   readonly environment?: {
+    readonly node?: { readonly version?: string };
+    readonly cpu?: { readonly model?: string; readonly cores?: number };
+    readonly os?: { readonly platform?: string; readonly release?: string; readonly arch?: string };
+    readonly trainlensVersion?: string;
     readonly gpus?: ReadonlyArray<{ readonly name: string; readonly memoryTotalBytes?: number }>;
     readonly backends?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
     readonly memory?: { readonly totalBytes?: number };
   };
   readonly configPath?: string;
+  readonly summary?: { readonly samplesPerSec?: number };
   readonly status?: string;
   readonly reason?: string;
   readonly events?: ReadonlyArray<{ kind: string; message: string; evidence?: Record<string, number | string> }>;
@@ -37,12 +43,20 @@ export class TrainLensProfileBuilder {
   private readonly phases: Array<{ cat: string; start: number; end: number }> = [];
   events = 0;
 
+  /** @param spans where to record the spans for the timeline view, when it is wanted. */
+  constructor(private readonly spans?: SpanRecorder) {}
+
   add(event: Record<string, unknown>): void {
     this.events++;
     const { ph, cat, ts, dur, name } = event as { ph?: string; cat?: string; ts?: number; dur?: number; name?: string };
     if (ph !== 'X' || typeof ts !== 'number' || typeof dur !== 'number' || typeof cat !== 'string') return;
-    if (cat === 'step') this.steps.push({ name: String(name ?? '').replace(/^step /, ''), start: ts, end: ts + dur });
-    else if ((RUN_PHASES as readonly string[]).includes(cat)) this.phases.push({ cat, start: ts, end: ts + dur });
+    if (cat === 'step') {
+      this.steps.push({ name: String(name ?? '').replace(/^step /, ''), start: ts, end: ts + dur });
+      this.spans?.add('steps', 'Steps', 'steps', String(name ?? 'step'), ts, dur);
+    } else if ((RUN_PHASES as readonly string[]).includes(cat)) {
+      this.phases.push({ cat, start: ts, end: ts + dur });
+      this.spans?.add('phases', 'Phases', 'phase', cat, ts, dur);
+    } else this.spans?.add(`other:${cat}`, cat, 'other', String(name ?? cat), ts, dur);
   }
 
   build(runDir: string, bytes: number, metadata: Readonly<Record<string, unknown>> = {}): Profile {
@@ -82,11 +96,14 @@ export class TrainLensProfileBuilder {
       kernels,
       operators: [],
       ...(memory ? { memory } : {}),
+      environment: environmentOf(run),
+      ...(this.spans ? { timeline: this.spans.build() } : {}),
       run: {
         backend: run.resolved?.backend ?? 'unknown',
         requestedBackend: run.config?.engine?.backend ?? 'auto',
         installedBackends: (run.environment?.backends ?? []).filter((b) => b.status === 'installed').map((b) => b.name),
         logEvery: run.config?.monitoring?.log_every ?? 20,
+        ...(run.summary?.samplesPerSec !== undefined ? { samplesPerSec: run.summary.samplesPerSec } : {}),
         ...(run.config?.data?.batch_size !== undefined ? { batchSize: run.config.data.batch_size } : {}),
         ...(run.config?.monitoring?.checkpoints?.every !== undefined
           ? { checkpointEvery: run.config.monitoring.checkpoints.every }
@@ -102,6 +119,22 @@ export class TrainLensProfileBuilder {
       stats: { events: this.events, bytes },
     };
   }
+}
+
+/** The run's machine and software as label/value pairs (the panel's environment table). */
+function environmentOf(run: RunJson): Array<readonly [string, string]> {
+  const env = run.environment;
+  const skipped = (run.resolved?.skippedBackends ?? []).map((b) => `${b.name}: ${b.reason}`);
+  const rows: Array<readonly [string, string] | undefined> = [
+    run.resolved?.backend ? ['Backend', run.resolved.backend] : undefined,
+    skipped.length ? ['Backends skipped', skipped.join('; ')] : undefined,
+    env?.cpu?.model ? ['CPU', `${env.cpu.model}${env.cpu.cores ? ` × ${env.cpu.cores}` : ''}`] : undefined,
+    env?.memory?.totalBytes ? ['Memory', `${(env.memory.totalBytes / 1024 ** 3).toFixed(1)} GiB`] : undefined,
+    env?.os?.platform ? ['OS', `${env.os.platform} ${env.os.release ?? ''} ${env.os.arch ?? ''}`.trim()] : undefined,
+    env?.node?.version ? ['Node.js', env.node.version] : undefined,
+    env?.trainlensVersion ? ['TrainLens', env.trainlensVersion] : undefined,
+  ];
+  return rows.filter((r): r is readonly [string, string] => r !== undefined);
 }
 
 /** The trace.json of a run directory, or why there is none. */

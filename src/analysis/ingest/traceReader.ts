@@ -292,7 +292,7 @@ class EventScanner {
     const text = this.text;
     const open = String.fromCharCode(opening);
     let at = text.length;
-    for (let found = 0; found < 2; ) {
+    for (let found = 0; found < 2;) {
       at = text.lastIndexOf(open, at - 1);
       if (at <= start) break;
       let i = at - 1;

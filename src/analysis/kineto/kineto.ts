@@ -1,6 +1,7 @@
 import { OpTotals } from '../opTotals';
 import type { Profile, ProfileDevice, ProfileStep } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
+import type { SpanRecorder } from '../spans';
 import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
 
 /** How an event's category (old or new dialect, any case) counts. */
@@ -116,6 +117,9 @@ export class KinetoProfileBuilder {
   private readonly operators = new OpTotals();
   private readonly memoryT = new Numbers();
   private readonly memoryBytes = new Numbers();
+  private readonly memoryReserved = new Numbers();
+  /** `Device Type` of each memory event: 0 CPU, 1 CUDA. */
+  private readonly memoryDevice = new Numbers();
   private cpuMin = Infinity;
   private cpuMax = -Infinity;
   private shortKernels = 0;
@@ -128,6 +132,9 @@ export class KinetoProfileBuilder {
   private shortKernelUs = 0;
   events = 0;
 
+  /** @param spans where to record the spans for the timeline view, when it is wanted. */
+  constructor(private readonly spans?: SpanRecorder) {}
+
   /** Takes one trace event. */
   add(event: Record<string, unknown>): void {
     this.events++;
@@ -138,6 +145,8 @@ export class KinetoProfileBuilder {
       if (typeof ts === 'number' && allocated !== undefined) {
         this.memoryT.push(ts);
         this.memoryBytes.push(allocated);
+        this.memoryReserved.push(numberArg(event['args'], 'Total Reserved') ?? Number.NaN);
+        this.memoryDevice.push(numberArg(event['args'], 'Device Type') ?? 1);
       }
       return;
     }
@@ -156,6 +165,7 @@ export class KinetoProfileBuilder {
     if (type === 'trace' && name === 'PyTorch Profiler (0)') this.profilerSpan = { start: ts, end };
     const args = event['args'];
     if ((type === 'operator' || type === 'user_annotation') && name.startsWith('ProfilerStep#')) type = 'step';
+    if (this.spans && type !== 'trace') this.record(type, name, ts, dur, event, args);
 
     switch (type) {
       case 'kernel': {
@@ -220,6 +230,29 @@ export class KinetoProfileBuilder {
       default:
         return;
     }
+  }
+
+  private record(
+    type: string,
+    name: string,
+    ts: number,
+    dur: number,
+    event: Record<string, unknown>,
+    args: unknown,
+  ): void {
+    const pid = String(event['pid']);
+    const tid = String(event['tid']);
+    if (type === 'step') this.spans!.add('steps', 'Steps', 'steps', name, ts, dur);
+    else if (
+      type === 'kernel' ||
+      type === 'memcpy' ||
+      type === 'memset' ||
+      (type === 'user_annotation' && event['cat'] === 'gpu_user_annotation')
+    ) {
+      const device = numberArg(args, 'device') ?? pid;
+      const stream = numberArg(args, 'stream') ?? tid.replace(/^stream /, '');
+      this.spans!.add(`gpu:${pid}:${tid}`, `GPU ${device} · stream ${stream}`, 'gpu', name, ts, dur);
+    } else this.spans!.add(`cpu:${pid}:${tid}`, `CPU ${pid} · thread ${tid}`, 'cpu', name, ts, dur);
   }
 
   private device(start: number, end: number, args: unknown): void {
@@ -295,8 +328,12 @@ export class KinetoProfileBuilder {
         ? smMetricsOf(this.blocksPerSm.view(), this.occupancy.view(), steps[0]!.start, steps.at(-1)!.end)
         : {};
     const kernelTotal = this.kernels.totalUs;
-    const memoryT = this.memoryT.view();
-    const memoryBytes = this.memoryBytes.view();
+    // The GPU's memory when the trace has it (device type 1), else whatever device it has.
+    const gpuMemory = this.memoryDevice.view().some((d) => d === 1);
+    const keep = (_: number, i: number) => !gpuMemory || this.memoryDevice.view()[i] === 1;
+    const memoryT = this.memoryT.view().filter(keep);
+    const memoryBytes = this.memoryBytes.view().filter(keep);
+    const memoryReserved = this.memoryReserved.view().filter(keep);
     return {
       source: 'kineto',
       file,
@@ -308,6 +345,7 @@ export class KinetoProfileBuilder {
       ...(gpuUtilization !== undefined ? { gpuUtilization } : {}),
       ...(gpuUtilizationTimeline ? { gpuUtilizationTimeline } : {}),
       ...smMetrics,
+      ...(this.spans ? { timeline: this.spans.build() } : {}),
       kernels: this.kernels.table(),
       operators: this.operators.table(),
       ...(hasGpu
@@ -325,6 +363,7 @@ export class KinetoProfileBuilder {
             memory: {
               tUs: Float64Array.from(memoryT),
               allocatedBytes: Float64Array.from(memoryBytes),
+              ...(memoryReserved.every(Number.isFinite) ? { reservedBytes: Float64Array.from(memoryReserved) } : {}),
               peakBytes: memoryBytes.reduce((a, b) => Math.max(a, b), 0),
             },
           }

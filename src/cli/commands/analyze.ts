@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { analyzeProfile, formatReport, loadProfile } from '../../analysis/analyze';
 import { TraceError } from '../../analysis/ingest/traceReader';
 import { CliError, ExitCode } from '../errors';
+import { writeHtmlReport } from '../htmlReport';
 import type { CliIo } from '../io';
 
 interface AnalyzeOptions {
@@ -26,15 +27,16 @@ export function addAnalyzeCommand(program: Command, io: CliIo): void {
         'dataloader > cpu_exec > other, overlap counted once), list the top kernels and operators, and report\n' +
         'findings with their evidence and thresholds. Exit 0 when analysed, 2 when the file cannot be read.',
     )
-    .option('--format <format>', 'text or json (html arrives with the report panels)', 'text')
+    .option('--format <format>', 'text, json or html (a standalone report; needs --out)', 'text')
     .option('--out <file>', 'write the report to a file instead of stdout')
     .action(async (file: string, options: AnalyzeOptions) => {
-      if (options.format !== 'text' && options.format !== 'json')
-        throw new CliError(
-          `--format ${options.format} is not available${options.format === 'html' ? ' yet (it arrives with the report panels)' : ''}.`,
-          ExitCode.usage,
-          'Use --format text or --format json.',
-        );
+      if (options.format !== 'text' && options.format !== 'json' && options.format !== 'html')
+        throw new CliError(`--format ${options.format} is not a format.`, ExitCode.usage, 'Use text, json or html.');
+      if (options.format === 'html') {
+        if (!options.out) throw new CliError('--format html writes a file: give it with --out FILE.', ExitCode.usage);
+        await writeHtmlReport(file, options.out, io);
+        return;
+      }
       let lastReported = 0;
       const profile = await loadProfile(resolve(file), (bytes) => {
         if (bytes - lastReported < 64 * 1024 * 1024) return;

@@ -41,13 +41,6 @@ const PENDING: readonly PendingCommand[] = [
     ],
     arrivesWith: 'ONNX model profiling',
   },
-  {
-    name: 'report',
-    args: '<run-dir|trace-file>',
-    summary: 'write a standalone HTML report with the profile views',
-    options: [['--html <file>', 'the HTML file to write']],
-    arrivesWith: 'the report views',
-  },
 ];
 
 /** Declares the not-yet-available subcommands on `program`. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatReport } from '../../analysis/analyze';
-import { CliError, ExitCode } from '../errors';
+import { writeHtmlReport } from '../htmlReport';
 import type { CliIo } from '../io';
 import { analyzeRun, trainConfig } from './run';
 import { ProblemsFound } from './validate';
@@ -29,11 +29,9 @@ export function addProfileCommand(program: Command, io: CliIo, engineDir: string
     .option('--steps <n>', 'stop after N optimizer steps')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
     .option('--out <file>', 'write the report to a file instead of stdout')
-    .option('--html <file>', 'also write a standalone HTML report (arrives with the report panels)')
+    .option('--html <file>', 'also write a standalone HTML report of the run')
     .option('--json', 'print the analysis as JSON')
     .action(async (config: string, options: ProfileOptions) => {
-      if (options.html)
-        throw new CliError('--html is not available yet (it arrives with the report panels).', ExitCode.usage);
       const summary = await trainConfig(io, engineDir, config, {
         ...(options.steps ? { steps: options.steps } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
@@ -44,6 +42,7 @@ export function addProfileCommand(program: Command, io: CliIo, engineDir: string
       );
       if (summary.status === 'failed') throw new ProblemsFound();
       const report = await analyzeRun(summary.runDir);
+      if (options.html) await writeHtmlReport(summary.runDir, options.html, io);
       const text = options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);
       if (options.out) {
         writeFileSync(options.out, text);

@@ -1,5 +1,6 @@
 import {
   CancelRunRequest,
+  MemorySampleNotification,
   MetricsNotification,
   ProgressNotification,
   RunFailedNotification,
@@ -27,6 +28,7 @@ export class RunFailure extends Error {
 export interface RunListeners {
   onProgress?(progress: ProgressNotification.Params): void;
   onMetrics?(metrics: MetricsNotification.Params): void;
+  onMemory?(sample: MemorySampleNotification.Params): void;
 }
 
 /** A started run: where it writes, how it ends, and how to stop it. */
@@ -59,6 +61,7 @@ export async function startRun(
   outcome.catch(() => undefined);
   connection.onNotification(ProgressNotification.type, (p) => listeners.onProgress?.(p));
   connection.onNotification(MetricsNotification.type, (p) => listeners.onMetrics?.(p));
+  connection.onNotification(MemorySampleNotification.type, (p) => listeners.onMemory?.(p));
   const started = await connection.sendRequest(StartRunRequest.type, params);
   return {
     ...started,

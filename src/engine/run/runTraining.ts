@@ -154,11 +154,22 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
 
   const switches = effectiveSwitches(config.optimization);
   const events: Array<{ kind: string; step?: number; message: string }> = [];
+  const profiling = config.monitoring?.profiling;
+  const profiler =
+    request.profile || profiling?.enabled
+      ? new StepProfiler(
+          profiling?.warmup_steps ?? 5,
+          (profiling?.warmup_steps ?? 5) + (profiling?.steps ?? 20),
+          performance.now(),
+          profiling?.kernel_sampling === false ? 0 : KERNEL_SAMPLED_STEPS,
+        )
+      : undefined;
   const intervalMs = config.monitoring?.memory_interval_ms ?? 500;
   const gpuSampler = new GpuSampler(context.environment.gpus.length, intervalMs, context.nvidiaSmi);
   const memory = new MemoryMonitor({
     gpu: () => gpuSampler.latest(),
     intervalMs,
+    ...(profiler ? { sampleStep: (step: number) => profiler.records(step) } : {}),
     limitBytes: config.engine?.memory_limit_mb !== undefined ? config.engine.memory_limit_mb * 1024 * 1024 : totalmem(),
     warnAt: switches.memory?.warn_at ?? 0.9,
     actAt: switches.memory?.act_at ?? 0.95,
@@ -171,16 +182,6 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       context.onMemoryEvent?.(event);
     },
   });
-  const profiling = config.monitoring?.profiling;
-  const profiler =
-    request.profile || profiling?.enabled
-      ? new StepProfiler(
-          profiling?.warmup_steps ?? 5,
-          (profiling?.warmup_steps ?? 5) + (profiling?.steps ?? 20),
-          performance.now(),
-          profiling?.kernel_sampling === false ? 0 : KERNEL_SAMPLED_STEPS,
-        )
-      : undefined;
   const writeTrace = () => {
     if (!profiler) return;
     const kernels = profiler.kernelTable();

@@ -20,6 +20,8 @@ const PHASES: readonly Phase[] = ['data', 'forward_backward', 'optimizer', 'end'
 /** Settings of the monitor (from `monitoring.memory_interval_ms` and `optimization.memory`). */
 export interface MemoryMonitorOptions {
   readonly intervalMs: number;
+  /** Steps to sample whatever the interval (the profiling window, so its memory timeline has every step). */
+  readonly sampleStep?: (step: number) => boolean;
   /** Memory the run may use: `engine.memory_limit_mb`, else the machine's memory. */
   readonly limitBytes: number;
   readonly warnAt: number;
@@ -81,7 +83,7 @@ export class MemoryMonitor {
     this.peakBytes = Math.max(this.peakBytes, memory.numBytes);
     const now = performance.now();
     let act = false;
-    if (now - this.lastSample >= this.options.intervalMs) {
+    if (now - this.lastSample >= this.options.intervalMs || this.options.sampleStep?.(step)) {
       this.lastSample = now;
       const usage = process.memoryUsage();
       this.options.onSample?.({

@@ -4,6 +4,7 @@ import { EnvironmentRequest } from '../../protocol/engine';
 import type { EnvironmentPanelState, HostToWebviewMessage } from '../../protocol/webview';
 import { createNonce, renderWebviewHtml } from './html';
 import { parseWebviewMessage } from './webviewMessages';
+import { panelOptions } from './webviewOptions';
 
 /** The view type of the environment panel (also its `onWebviewPanel` activation event). */
 export const ENVIRONMENT_VIEW_TYPE = 'trainlens.environment';
@@ -27,7 +28,7 @@ export class EnvironmentPanel implements vscode.Disposable {
       ENVIRONMENT_VIEW_TYPE,
       'TrainLens: Environment',
       vscode.ViewColumn.Active,
-      EnvironmentPanel.webviewOptions(extensionUri),
+      panelOptions(extensionUri),
     );
     EnvironmentPanel.current = new EnvironmentPanel(panel, extensionUri, engine, log);
   }
@@ -39,18 +40,9 @@ export class EnvironmentPanel implements vscode.Disposable {
     engine: EngineService,
     log: vscode.LogOutputChannel,
   ): void {
-    panel.webview.options = EnvironmentPanel.webviewOptions(extensionUri);
+    panel.webview.options = panelOptions(extensionUri);
     EnvironmentPanel.current?.dispose();
     EnvironmentPanel.current = new EnvironmentPanel(panel, extensionUri, engine, log);
-  }
-
-  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      // The panel may load only the bundled webview files.
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-    };
   }
 
   private constructor(

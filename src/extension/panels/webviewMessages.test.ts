@@ -5,6 +5,12 @@ import { parseWebviewMessage } from './webviewMessages';
 test('accepts exactly the protocol messages', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseWebviewMessage({ type: 'environment/refresh' }), { type: 'environment/refresh' });
+  assert.deepEqual(parseWebviewMessage({ type: 'run/stop' }), { type: 'run/stop' });
+  assert.deepEqual(parseWebviewMessage({ type: 'finding/apply', findingId: 'input-bound', rerun: true }), {
+    type: 'finding/apply',
+    findingId: 'input-bound',
+    rerun: true,
+  });
 });
 
 test('rejects anything else', () => {
@@ -16,6 +22,11 @@ test('rejects anything else', () => {
     { type: 'run/start' },
     { type: 'ready', path: '/etc/passwd' },
     { type: 1 },
+    { type: 'finding/apply', findingId: 'input-bound' },
+    { type: 'finding/apply', findingId: 'input-bound', rerun: 'yes' },
+    { type: 'finding/apply', findingId: '../../etc', rerun: false },
+    { type: 'finding/apply', findingId: 'input-bound', rerun: false, path: 'data.prefetch', value: 99 },
+    { type: 'run/stop', force: true },
   ]) {
     assert.equal(parseWebviewMessage(value), undefined, JSON.stringify(value));
   }

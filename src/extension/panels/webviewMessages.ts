@@ -1,18 +1,27 @@
 import type { WebviewToHostMessage } from '../../protocol/webview';
 
+/** Finding ids are kebab-case words (`input-bound`); anything else is not one of ours. */
+const FINDING_ID = /^[a-z][a-z0-9-]{0,63}$/;
+
 /**
  * Validates a message posted by a webview. Webview content is untrusted: anything that is not exactly one of the
- * protocol's messages is rejected (and logged by the caller), never acted upon.
+ * protocol's messages (no extra keys, the right types) is rejected (and logged by the caller), never acted upon.
  */
 export function parseWebviewMessage(value: unknown): WebviewToHostMessage | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  const type = (value as { type?: unknown }).type;
-  if (keys.length !== 1) return undefined;
-  switch (type) {
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort().join(',');
+  switch (record['type']) {
     case 'ready':
     case 'environment/refresh':
-      return { type };
+    case 'run/stop':
+      return keys === 'type' ? { type: record['type'] } : undefined;
+    case 'finding/apply': {
+      const { findingId, rerun } = record;
+      if (keys !== 'findingId,rerun,type' || typeof findingId !== 'string' || typeof rerun !== 'boolean')
+        return undefined;
+      return FINDING_ID.test(findingId) ? { type: 'finding/apply', findingId, rerun } : undefined;
+    }
     default:
       return undefined;
   }

@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import { startRun } from '../../engine/client/runSession';
 import type { RunSummary } from '../../protocol/types';
 import type { EngineService } from '../engineService';
+import { RunDashboard } from '../panels/runDashboard';
 
 /** What the run command needs from the extension. */
 export interface RunServices {
   readonly engine: EngineService;
   readonly log: vscode.LogOutputChannel;
+  readonly extensionUri: vscode.Uri;
 }
 
 /** The config to train: the command's argument (Explorer, editor title), else the active YAML editor, else ask. */
@@ -36,7 +38,11 @@ function formatEta(ms: number | undefined): string {
  * Cancel stops the run gracefully with an emergency checkpoint. Metrics go to the output channel. Resolves when
  * the run has ended, with its summary (undefined when nothing ran).
  */
-export async function runTrainingCommand(services: RunServices, argument?: unknown): Promise<RunSummary | undefined> {
+export async function runTrainingCommand(
+  services: RunServices,
+  argument?: unknown,
+  options: { readonly profile?: boolean } = {},
+): Promise<RunSummary | undefined> {
   const uri = await targetConfig(argument);
   if (!uri) return undefined;
   const document = await vscode.workspace.openTextDocument(uri);
@@ -58,44 +64,80 @@ export async function runTrainingCommand(services: RunServices, argument?: unkno
   const client = await engine.get();
   const name = basename(uri.fsPath);
   log.info(`Run: ${uri.fsPath}`);
-  const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `TrainLens: training ${name}`, cancellable: true },
-    async (progress, token) => {
-      let loss: number | undefined;
-      let reported = 0;
-      const session = await startRun(
-        client,
-        { configPath: uri.fsPath },
-        {
-          onMetrics: (p) => {
-            if (p.values['loss'] !== undefined) loss = p.values['loss'];
-            const values = Object.entries(p.values)
-              .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
-              .join(', ');
-            log.info(`[run] step ${p.step}: ${values}`);
+  // The live dashboard beside the editor: curves, memory, ETA and a Stop button.
+  const dashboard = RunDashboard.open(services.extensionUri, log, name);
+  let summary: RunSummary;
+  try {
+    summary = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `TrainLens: ${options.profile ? 'profiling' : 'training'} ${name}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        let loss: number | undefined;
+        let reported = 0;
+        const session = await startRun(
+          client,
+          { configPath: uri.fsPath, ...(options.profile ? { profile: true } : {}) },
+          {
+            onMetrics: (p) => {
+              if (p.values['loss'] !== undefined) loss = p.values['loss'];
+              const values = Object.entries(p.values)
+                .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+                .join(', ');
+              log.info(`[run] step ${p.step}: ${values}`);
+              dashboard.update({ points: [{ step: p.step, values: p.values }] });
+            },
+            onProgress: (p) => {
+              const percent = (p.step / p.totalSteps) * 100;
+              progress.report({
+                increment: percent - reported,
+                message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
+              });
+              reported = percent;
+              dashboard.update({
+                status: 'running',
+                step: p.step,
+                totalSteps: p.totalSteps,
+                samplesPerSec: p.samplesPerSec,
+                ...(p.etaMs !== undefined ? { etaMs: p.etaMs } : {}),
+              });
+            },
+            onMemory: (m) => {
+              dashboard.update({ memory: [{ tMs: m.tMs, tensorBytes: m.tensorBytes, rssBytes: m.rssBytes }] });
+            },
           },
-          onProgress: (p) => {
-            const percent = (p.step / p.totalSteps) * 100;
-            progress.report({
-              increment: percent - reported,
-              message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
-            });
-            reported = percent;
-          },
-        },
-      );
-      log.info(`Run ${session.runId} started: ${session.runDir}`);
-      const cancel = token.onCancellationRequested(() => {
-        log.info(`Run ${session.runId}: stopping (an emergency checkpoint is written).`);
-        void session.cancel().catch(() => undefined);
-      });
-      try {
-        return await session.outcome;
-      } finally {
-        cancel.dispose();
-      }
-    },
-  );
+        );
+        log.info(`Run ${session.runId} started: ${session.runDir}`);
+        dashboard.update({ runDir: session.runDir });
+        const stop = () => {
+          log.info(`Run ${session.runId}: stopping (an emergency checkpoint is written).`);
+          dashboard.update({ status: 'stopping' });
+          void session.cancel().catch(() => undefined);
+        };
+        const cancel = token.onCancellationRequested(stop);
+        const stopFromPanel = dashboard.onStop(stop);
+        try {
+          return await session.outcome;
+        } finally {
+          cancel.dispose();
+          stopFromPanel.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    dashboard.update({ status: 'failed', message: (error as Error).message });
+    throw error;
+  }
+  dashboard.update({
+    status: summary.status,
+    step: summary.steps,
+    backend: summary.backend,
+    samplesPerSec: summary.samplesPerSec,
+    message: `${summary.status}: ${summary.steps} steps, ${summary.samplesPerSec} samples/s, final loss ${summary.finalLoss === null ? 'n/a' : summary.finalLoss.toFixed(4)}`,
+    runDir: summary.runDir,
+  });
   const line = `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, final loss ${summary.finalLoss === null ? 'n/a' : summary.finalLoss.toFixed(4)}.`;
   log.info(`${line} Run record: ${summary.runDir}`);
   void vscode.window.showInformationMessage(`TrainLens: ${line}`, 'Open run.json', 'Show Output').then((choice) => {

@@ -1,0 +1,73 @@
+/**
+ * The CSS variables VS Code injects into webviews, with the values of its built-in Dark Modern and Light Modern
+ * themes (a subset: the ones the panels, the webview UI toolkit and the charts read). Browser tests apply them the
+ * way VS Code does, so screenshots look like the panel inside the editor; the standalone HTML report sets them
+ * itself (dark, or light when the browser prefers it).
+ */
+export const THEMES = {
+  dark: {
+    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+    '--vscode-foreground': '#cccccc',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-editorWidget-background': '#202020',
+    '--vscode-editorWidget-border': '#313131',
+    '--vscode-panel-border': '#2b2b2b',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-list-activeSelectionBackground': '#04395e',
+    '--vscode-list-activeSelectionForeground': '#ffffff',
+    '--vscode-testing-iconPassed': '#73c991',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#026ec1',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-badge-background': '#616161',
+    '--vscode-badge-foreground': '#f8f8f8',
+    '--vscode-charts-foreground': '#cccccc',
+    '--vscode-charts-lines': '#cccccc80',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+  },
+  light: {
+    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-descriptionForeground': '#3b3b3b',
+    '--vscode-errorForeground': '#f85149',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-editorWidget-background': '#f8f8f8',
+    '--vscode-editorWidget-border': '#e5e5e5',
+    '--vscode-panel-border': '#e5e5e5',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-list-activeSelectionBackground': '#e8e8e8',
+    '--vscode-list-activeSelectionForeground': '#000000',
+    '--vscode-testing-iconPassed': '#388a34',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-hoverBackground': '#0258a8',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-badge-background': '#cccccc',
+    '--vscode-badge-foreground': '#3b3b3b',
+    '--vscode-charts-foreground': '#616161',
+    '--vscode-charts-lines': '#61616180',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-yellow': '#bf8803',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-purple': '#652d90',
+  },
+} as const;
+
+/** A theme name known to {@link THEMES}. */
+export type ThemeName = keyof typeof THEMES;

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { CliError, ExitCode } from '../errors';
+import { writeHtmlReport } from '../htmlReport';
+import type { CliIo } from '../io';
+
+interface ReportOptions {
+  readonly html?: string;
+  readonly compare?: string;
+}
+
+/** `trainlens report <run-dir|trace-file> --html FILE`: the profile panel's views as one offline HTML file. */
+export function addReportCommand(program: Command, io: CliIo): void {
+  program
+    .command('report')
+    .argument('<run-dir|trace-file>', 'a TrainLens run directory or a trace (Kineto, ONNX Runtime, Chrome)')
+    .summary('write a standalone HTML report with the profile views')
+    .description(
+      'Write one self-contained HTML file with the same views as the profile panel (overview, operators, timeline,\n' +
+        'memory, suggestions); it needs no network and opens in any browser. With --compare, the file shows the\n' +
+        'comparison of the two profiles instead.',
+    )
+    .option('--html <file>', 'the HTML file to write')
+    .option('--compare <other>', 'a second run or trace to compare with (before → after)')
+    .action(async (target: string, options: ReportOptions) => {
+      if (!options.html)
+        throw new CliError(
+          'report needs --html FILE.',
+          ExitCode.usage,
+          'For example: trainlens report RUN_DIR --html report.html',
+        );
+      await writeHtmlReport(target, options.html, io, options.compare);
+    });
+}

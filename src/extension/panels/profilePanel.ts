@@ -1,0 +1,243 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { analyzeProfile, loadProfile } from '../../analysis/analyze';
+import { diffProfiles } from '../../analysis/diff';
+import type { Profile } from '../../analysis/profile';
+import { buildProfileView } from '../../analysis/view';
+import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
+import type { ProfileView } from '../../protocol/profileView';
+import type { Finding } from '../../protocol/types';
+import type { HostToWebviewMessage, ProfilePanelState } from '../../protocol/webview';
+import { createNonce, renderWebviewHtml } from './html';
+import { parseWebviewMessage } from './webviewMessages';
+import { panelOptions } from './webviewOptions';
+
+/** The view type of profile and compare panels (also their `onWebviewPanel` activation event). */
+export const PROFILE_VIEW_TYPE = 'trainlens.profile';
+
+/** What the profile panel needs from the extension. */
+export interface ProfilePanelServices {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  /** Starts a profiled run of a config and resolves with its run directory (Apply and re-run). */
+  readonly profileConfig: (config: vscode.Uri) => Promise<string | undefined>;
+}
+
+/** Reads a trace or run directory with its spans, showing progress; errors name the file. */
+async function loadWithProgress(target: string): Promise<Profile> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TrainLens: reading ${basename(target)}` },
+    (progress) => {
+      let reported = 0;
+      return loadProfile(
+        target,
+        (bytes) => {
+          const mb = bytes / 1024 / 1024;
+          if (mb - reported < 32) return;
+          reported = mb;
+          progress.report({ message: `${mb.toFixed(0)} MB` });
+        },
+        { spans: true },
+      );
+    },
+  );
+}
+
+/**
+ * A profile panel: the five views of one profile (a TrainLens run, an imported Kineto/ONNX Runtime/Chrome trace), or
+ * the comparison of two. Apply fix edits the run's config through a WorkspaceEdit (undoable, shown in the editor);
+ * only fixes the host itself computed are applied, by finding id, and only to files inside the workspace.
+ */
+export class ProfilePanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private pending: HostToWebviewMessage | undefined;
+  private findings: readonly Finding[] = [];
+  private configPath: string | undefined;
+
+  /** Opens a panel for the trace file or run directory `target`. */
+  static async open(services: ProfilePanelServices, target: vscode.Uri): Promise<ProfilePanel> {
+    const profile = await loadWithProgress(target.fsPath);
+    const panel = vscode.window.createWebviewPanel(
+      PROFILE_VIEW_TYPE,
+      `Profile: ${basename(target.fsPath)}`,
+      vscode.ViewColumn.Active,
+      panelOptions(services.extensionUri),
+    );
+    const instance = new ProfilePanel(panel, services);
+    instance.showProfile(profile, target.fsPath);
+    return instance;
+  }
+
+  /** Opens a panel comparing two profiles (before → after). */
+  static async compare(services: ProfilePanelServices, before: vscode.Uri, after: vscode.Uri): Promise<ProfilePanel> {
+    const [a, b] = [await loadWithProgress(before.fsPath), await loadWithProgress(after.fsPath)];
+    const panel = vscode.window.createWebviewPanel(
+      PROFILE_VIEW_TYPE,
+      `Compare: ${basename(before.fsPath)} → ${basename(after.fsPath)}`,
+      vscode.ViewColumn.Active,
+      panelOptions(services.extensionUri),
+    );
+    const instance = new ProfilePanel(panel, services);
+    instance.showCompare(a, b, before.fsPath, after.fsPath);
+    return instance;
+  }
+
+  /** Re-attaches a panel VS Code restored after a reload, reloading the profile it showed. */
+  static async revive(
+    panel: vscode.WebviewPanel,
+    services: ProfilePanelServices,
+    state: ProfilePanelState | undefined,
+  ): Promise<void> {
+    panel.webview.options = panelOptions(services.extensionUri);
+    const instance = new ProfilePanel(panel, services);
+    if (!state?.source) {
+      instance.post({ type: 'error', message: 'This panel has nothing to restore; open the profile again.' });
+      return;
+    }
+    try {
+      if (state.compareWith) {
+        const [a, b] = [await loadWithProgress(state.source), await loadWithProgress(state.compareWith)];
+        instance.showCompare(a, b, state.source, state.compareWith);
+      } else instance.showProfile(await loadWithProgress(state.source), state.source);
+    } catch (error) {
+      instance.post({ type: 'error', message: `Cannot reload ${state.source}: ${(error as Error).message}` });
+    }
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: ProfilePanelServices,
+  ) {
+    const asset = (file: string) =>
+      panel.webview.asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview', file)).toString();
+    panel.webview.html = renderWebviewHtml({
+      title: panel.title,
+      cspSource: panel.webview.cspSource,
+      scriptUri: asset('profile.js'),
+      styleUri: asset('profile.css'),
+      nonce: createNonce(),
+    });
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw), undefined, this.disposables);
+  }
+
+  private showProfile(profile: Profile, source: string): void {
+    const view: ProfileView = buildProfileView(profile);
+    this.findings = view.report.findings;
+    this.configPath = view.configPath;
+    this.panel.title = `Profile: ${view.title}`;
+    this.post({ type: 'profile/show', view, canApply: this.canApply(), source });
+  }
+
+  private showCompare(before: Profile, after: Profile, source: string, compareWith: string): void {
+    this.post({
+      type: 'compare/show',
+      view: {
+        kind: 'compare',
+        before: { title: basename(before.file), report: analyzeProfile(before) },
+        after: { title: basename(after.file), report: analyzeProfile(after) },
+        diff: diffProfiles(before, after),
+      },
+      source,
+      compareWith,
+    });
+  }
+
+  /** Fixes can be applied to a config inside a trusted workspace. */
+  private canApply(): boolean {
+    if (!this.configPath || !vscode.workspace.isTrusted) return false;
+    return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(this.configPath)) !== undefined;
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.services.log.warn(
+        `Ignored an invalid message from the profile panel: ${JSON.stringify(raw)?.slice(0, 200)}`,
+      );
+      return;
+    }
+    if (message.type === 'ready') {
+      this.ready = true;
+      if (this.pending) await this.panel.webview.postMessage(this.pending);
+      return;
+    }
+    if (message.type !== 'finding/apply') return;
+    const finding = this.findings.find((f) => f.id === message.findingId);
+    const reply = (ok: boolean, text: string) =>
+      this.post({ type: 'finding/applied', findingId: message.findingId, ok, message: text });
+    if (!finding?.fix) return reply(false, 'This finding has no fix to apply.');
+    try {
+      const uri = await this.applyFix(finding);
+      reply(
+        true,
+        `Set ${finding.fix.path}: ${String(finding.fix.value)} in ${basename(uri.fsPath)} (undo with Ctrl+Z).`,
+      );
+      if (message.rerun) {
+        const document = await vscode.workspace.openTextDocument(uri);
+        await document.save();
+        const runDir = await this.services.profileConfig(uri);
+        if (runDir) await ProfilePanel.open(this.services, vscode.Uri.file(runDir));
+      }
+    } catch (error) {
+      reply(false, (error as Error).message);
+    }
+  }
+
+  /** Edits the config through a WorkspaceEdit (undoable) and shows it; refuses files outside the workspace. */
+  private async applyFix(finding: Finding): Promise<vscode.Uri> {
+    const fix = finding.fix!;
+    if (!this.configPath) throw new Error('This profile did not come from a TrainLens config.');
+    const uri = vscode.Uri.file(this.configPath);
+    if (!vscode.workspace.isTrusted) throw new Error('Trust the workspace to let TrainLens edit its files.');
+    if (!vscode.workspace.getWorkspaceFolder(uri))
+      throw new Error(`${this.configPath} is outside the workspace; TrainLens only edits files in the workspace.`);
+    const document = await vscode.workspace.openTextDocument(uri);
+    let edits;
+    try {
+      edits = setConfigValueEdits(document.getText(), fix.path, fix.value);
+    } catch (error) {
+      if (error instanceof ConfigEditError)
+        throw new Error(`${basename(uri.fsPath)}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of edits)
+      edit.replace(uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit of ${uri.fsPath}.`);
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preview: false,
+    });
+    const first = edits[0];
+    if (first) {
+      const at = document.positionAt(first.start);
+      editor.selection = new vscode.Selection(at, at);
+      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+    this.services.log.info(`Applied ${finding.id}: ${fix.path} = ${String(fix.value)} in ${uri.fsPath}`);
+    return uri;
+  }
+
+  private post(message: HostToWebviewMessage): void {
+    // Nothing is posted before the webview said it is ready; the latest view waits for it.
+    if (message.type === 'profile/show' || message.type === 'compare/show' || message.type === 'error')
+      this.pending = message;
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+}
+
+/** Restores profile and compare panels after a window reload. */
+export class ProfilePanelSerializer implements vscode.WebviewPanelSerializer<ProfilePanelState> {
+  constructor(private readonly services: ProfilePanelServices) {}
+
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: ProfilePanelState | undefined): Promise<void> {
+    return ProfilePanel.revive(panel, this.services, state);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The analysis of a profile as the CLI contract's JSON (`trainlens analyze --format json`) and as the panels show
+ * it. Types only: the webviews import this file.
+ */
+import type { Finding } from './types';
+
+/** Where a profile came from. */
+export type ProfileSource = 'kineto' | 'onnxruntime' | 'chrome' | 'trainlens';
+
+/** A GPU (or other device) a trace names, from Kineto's deviceProperties or a run's environment. */
+export interface DeviceInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly memoryBytes?: number;
+  readonly computeCapability?: string;
+  readonly multiprocessors?: number;
+}
+
+/** Rank and world size of a distributed job. */
+export interface DistributedInfo {
+  readonly rank: number;
+  readonly worldSize: number;
+  readonly backend?: string;
+}
+
+/** The analysis as the CLI contract's JSON (`trainlens analyze --format json`), plus tables for the text report. */
+export interface AnalysisReport {
+  readonly source: ProfileSource;
+  readonly file: string;
+  readonly device: { readonly gpus: readonly DeviceInfo[]; readonly distributed?: DistributedInfo };
+  readonly steps: {
+    readonly count: number;
+    readonly meanMs: number;
+    readonly p50Ms: number;
+    readonly p90Ms: number;
+    readonly note?: string;
+  };
+  /** Mean per step, in the source's category order. */
+  readonly breakdown: ReadonlyArray<{ readonly category: string; readonly ms: number; readonly percent: number }>;
+  readonly gpuUtilizationPercent?: number;
+  /** GPU utilization over time, in % per bucket (the PyTorch profiler plugin's timeline). */
+  readonly gpuUtilizationTimeline?: {
+    readonly startUs: number;
+    readonly bucketUs: number;
+    readonly percent: readonly number[];
+  };
+  /** Estimated SM efficiency and achieved occupancy (%), where the kernels carry them. */
+  readonly smEfficiencyPercent?: number;
+  readonly achievedOccupancyPercent?: number;
+  readonly memory?: {
+    readonly peakBytes: number;
+    readonly samples: number;
+    readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
+  };
+  readonly topKernels: ReadonlyArray<OpRow>;
+  readonly topOperators: ReadonlyArray<OpRow>;
+  readonly findings: readonly Finding[];
+  readonly stats: { readonly events: number; readonly megabytes: number };
+}
+
+/** One row of an operator or kernel table, in ms. */
+export interface OpRow {
+  readonly name: string;
+  readonly calls: number;
+  readonly totalMs: number;
+  readonly meanMs: number;
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import { applyTextEdits, setConfigValueEdits } from '../../src/config/edit';
+import { openWorkbench, type Workbench } from './workbench';
+
+// The profile panel in a real VS Code (code-server 4.100.3): a trace opened from the Explorer shows its views; a
+// profiled run of a config shows its findings, and Apply fix edits the YAML in the editor.
+const ROOT = join(__dirname, '..', '..');
+let wb: Workbench;
+let page: Page;
+
+/** The quickstart, shortened, reading the loss back at every step: the host-sync finding and its fix. */
+function config(): string {
+  let text = readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8');
+  for (const [path, value] of [
+    ['training.steps', 40],
+    ['monitoring.log_every', 1],
+    ['optimization.level', 'custom'],
+  ] as const)
+    text = applyTextEdits(text, setConfigValueEdits(text, path, value));
+  return text;
+}
+
+before(async () => {
+  wb = await openWorkbench(
+    {
+      'quickstart.trainlens.yaml': config(),
+      'traces/kineto_gpu_metrics_input.json': readFileSync(
+        join(ROOT, 'test', 'fixtures', 'traces', 'kineto_gpu_metrics_input.json'),
+        'utf8',
+      ),
+    },
+    'quickstart.trainlens.yaml',
+  );
+  page = wb.page;
+});
+
+after(async () => {
+  await wb?.close();
+});
+
+/** The profile panel's document (VS Code nests it in two iframes); the newest panel when there are several. */
+const panelFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+
+test('a trace opened from the Explorer shows in the profile panel', async (t) => {
+  try {
+    await page.locator('.explorer-folders-view').getByText('traces', { exact: true }).click();
+    const file = page.locator('.explorer-folders-view').getByText('kineto_gpu_metrics_input.json');
+    await file.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Open Profile' }).click();
+    await page.locator('.tab', { hasText: 'Profile: kineto_gpu_metrics_input.json' }).waitFor({ timeout: 60_000 });
+    const panel = panelFrame();
+    await panel.locator('#kpi-step').waitFor({ timeout: 60_000 });
+    assert.equal(await panel.locator('h1').innerText(), 'kineto_gpu_metrics_input.json');
+    assert.ok(Number(await panel.locator('#kpi-gpu').getAttribute('data-value')) > 0);
+    await panel.locator('#tab-timeline').click();
+    await panel.locator('#view-timeline canvas').first().waitFor();
+    await wb.shot('profile-trace');
+  } catch (error) {
+    await wb.shot('failure-profile-trace');
+    t.diagnostic(wb.server.output().slice(-2000));
+    throw error;
+  }
+});
+
+test('Profile Training opens the run in the panel; Apply fix edits the config in the editor', async (t) => {
+  try {
+    await page.locator('.explorer-folders-view').getByText('quickstart.trainlens.yaml').click();
+    await page.locator('.tab', { hasText: 'quickstart.trainlens.yaml' }).waitFor();
+    await wb.runCommand('TrainLens: Profile Training');
+    await page
+      .locator('.tab', { hasText: /Profile: quickstart\.trainlens\.yaml · run / })
+      .waitFor({ timeout: 180_000 });
+    const panel = panelFrame();
+    await panel.locator('#tab-suggestions').click();
+    const card = panel.locator('.finding[data-finding="host-sync"]');
+    await card.waitFor({ timeout: 30_000 });
+    assert.match(await card.locator('.fix code').innerText(), /^monitoring\.log_every: 4$/);
+    await card.locator('vscode-button', { hasText: 'Apply fix' }).click();
+    await card.locator('.outcome', { hasText: 'Set monitoring.log_every: 4' }).waitFor({ timeout: 30_000 });
+    // The edit is in the editor (unsaved, undoable), not written behind the user's back.
+    const editor = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+    await editor.getByText(/log_every:\s4/).waitFor({ timeout: 30_000 });
+    await wb.shot('profile-apply');
+    // Undoable: the editor has the focus after Apply, and Undo restores the old value.
+    await page.keyboard.press('Control+z');
+    await editor.getByText(/log_every:\s1$/).waitFor({ timeout: 10_000 });
+  } catch (error) {
+    await wb.shot('failure-profile-apply');
+    t.diagnostic(wb.server.output().slice(-3000));
+    throw error;
+  }
+});
