@@ -46,6 +46,7 @@ const webviewBundle = {
     environment: 'webview/environment/main.ts',
     profile: 'webview/profile/main.ts',
     run: 'webview/run/main.ts',
+    tune: 'webview/tune/main.ts',
   },
   outdir: join(dist, 'webview'),
   platform: 'browser',

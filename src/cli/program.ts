@@ -5,6 +5,7 @@ import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';
 import { addProfileCommand } from './commands/profile';
 import { addReportCommand } from './commands/report';
+import { addTuneCommand } from './commands/tune';
 import { addRunCommand } from './commands/run';
 import { addValidateCommand, ProblemsFound } from './commands/validate';
 import { CliError, ExitCode, formatCliError, toCliError } from './errors';
@@ -43,6 +44,7 @@ export function createProgram(context: CliContext): Command {
   addProfileCommand(program, io, context.engineDir);
   addAnalyzeCommand(program, io);
   addReportCommand(program, io);
+  addTuneCommand(program, io, context.engineDir);
   addDoctorCommand(program, io, context.engineDir);
   addPendingCommands(program);
   // Subcommands inherit the parent's error handling and output.

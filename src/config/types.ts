@@ -133,4 +133,10 @@ export interface TuningConfig {
   readonly memory_cap_mb?: number;
   readonly keep_effective_batch?: boolean;
   readonly search?: Readonly<Record<string, readonly (number | string)[]>>;
+  readonly trials?: {
+    readonly warmup_steps?: number;
+    readonly measure_steps?: number;
+    readonly max_repeats?: number;
+    readonly noise_threshold?: number;
+  };
 }

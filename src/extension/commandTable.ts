@@ -35,6 +35,12 @@ export const COMMANDS = [
     requiresTrust: true,
   },
   {
+    id: 'trainlens.optimizeConfig',
+    title: 'Optimize This Config',
+    description: 'Tune the config with short measured trials and propose the fastest settings that fit, as a diff.',
+    requiresTrust: true,
+  },
+  {
     id: 'trainlens.openProfile',
     title: 'Open Profile',
     description: 'Open a trace (Kineto/PyTorch, ONNX Runtime, Chrome) or a TrainLens run in the profile panel.',

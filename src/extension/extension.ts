@@ -12,6 +12,8 @@ import { NEW_CONFIG_TEMPLATE } from '../config/template';
 import { EngineService } from './engineService';
 import { createOutputChannel } from './output';
 import { runTrainingCommand } from './runs/runCommand';
+import { optimizeConfigCommand } from './tuning/optimizeCommand';
+import { ConfigCodeLenses } from './config/codeLens';
 import { ENVIRONMENT_VIEW_TYPE, EnvironmentPanel, EnvironmentPanelSerializer } from './panels/environmentPanel';
 import {
   PROFILE_VIEW_TYPE,
@@ -42,6 +44,7 @@ const handlers: Record<CommandId, (services: Services, argument?: unknown) => Pr
     if (summary && summary.status !== 'failed')
       await ProfilePanel.open(panelServices(services), vscode.Uri.file(summary.runDir));
   },
+  'trainlens.optimizeConfig': (services, argument) => optimizeConfigCommand(services, argument),
   'trainlens.openProfile': async (services, argument) => {
     const target = argument instanceof vscode.Uri ? argument : (await pickProfiles('Open', false))?.[0];
     if (target) await ProfilePanel.open(panelServices(services), target);
@@ -60,7 +63,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputChannel();
   const engine = new EngineService(context.extensionUri, log);
   const services: Services = { extensionUri: context.extensionUri, log, engine };
-  context.subscriptions.push(log, engine, new ConfigFeatures());
+  context.subscriptions.push(
+    log,
+    engine,
+    new ConfigFeatures(),
+    vscode.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, new ConfigCodeLenses()),
+  );
 
   for (const command of COMMANDS) {
     const handler = handlers[command.id];

@@ -64,6 +64,11 @@ export namespace StartRunRequest {
     readonly resume?: string;
     /** Record a trace and analyse it when the run ends. */
     readonly profile?: boolean;
+    /**
+     * Measure the steps after this many (a tuning trial's warm-up): run.json's `timing.measured` then has their
+     * samples per second and step-time percentiles.
+     */
+    readonly measureAfter?: number;
   }
   export interface Result {
     readonly runId: string;

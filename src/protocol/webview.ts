@@ -33,8 +33,24 @@ export interface StopRunMessage {
   readonly type: 'run/stop';
 }
 
+/** Sent by the tuning panel's Apply: write the best settings into the YAML. */
+export interface TuneApplyMessage {
+  readonly type: 'tune/apply';
+}
+
+/** Sent by the tuning panel's Cancel: stop the tuning. */
+export interface TuneCancelMessage {
+  readonly type: 'tune/cancel';
+}
+
 /** Everything a webview may send to the host. */
-export type WebviewToHostMessage = ReadyMessage | RefreshEnvironmentMessage | ApplyFindingMessage | StopRunMessage;
+export type WebviewToHostMessage =
+  | ReadyMessage
+  | RefreshEnvironmentMessage
+  | ApplyFindingMessage
+  | StopRunMessage
+  | TuneApplyMessage
+  | TuneCancelMessage;
 
 /** Sent by the host to the environment panel with a fresh report from the engine. */
 export interface EnvironmentUpdateMessage {
@@ -103,8 +119,37 @@ export interface RunDashboardUpdate {
   readonly runDir?: string;
 }
 
+/** Sent by the host to the tuning panel: every trial so far and, at the end, the result. */
+export interface TuneUpdateMessage {
+  readonly type: 'tune/update';
+  readonly title: string;
+  readonly status: 'running' | 'done' | 'cancelled' | 'failed' | 'applied';
+  readonly trials: readonly TuneTrialView[];
+  readonly message?: string;
+  readonly result?: {
+    readonly baselineId: number;
+    readonly bestId: number;
+    readonly speedup: number;
+    readonly diff: string;
+    readonly notes: readonly string[];
+  };
+}
+
+/** One trial as the tuning panel shows it (the CLI contract's Trial with its id and phase). */
+export interface TuneTrialView {
+  readonly id: number;
+  readonly phase: string;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly status: string;
+  readonly samplesPerSec: number;
+  readonly stepMs: { readonly p50: number; readonly p90: number };
+  readonly peakMemoryBytes: number;
+  readonly reason?: string;
+}
+
 /** Everything the host may send to a webview. */
 export type HostToWebviewMessage =
+  | TuneUpdateMessage
   | EnvironmentUpdateMessage
   | ErrorMessage
   | ShowProfileMessage

@@ -40,20 +40,20 @@ test('an unknown option exits 2', () => {
 });
 
 test('a subcommand of a later capability says it is not available yet and exits 2', () => {
-  const { code, stdout, stderr } = trainlens('tune', 'config.yaml');
+  const { code, stdout, stderr } = trainlens('onnx', 'model.onnx');
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.match(
     stderr,
-    /^trainlens: 'trainlens tune' is not yet available in TrainLens \d+\.\d+\.\d+; it arrives with /,
+    /^trainlens: 'trainlens onnx' is not yet available in TrainLens \d+\.\d+\.\d+; it arrives with /,
   );
 });
 
 test('a subcommand documents its options even before it is available', () => {
-  const { code, stdout } = trainlens('tune', '--help');
+  const { code, stdout } = trainlens('onnx', '--help');
   assert.equal(code, 0);
-  assert.match(stdout, /Usage: trainlens tune \[options\] <config>/);
-  assert.match(stdout, /--budget <seconds>/);
+  assert.match(stdout, /Usage: trainlens onnx \[options\] <model\.onnx>/);
+  assert.match(stdout, /--runs <n>/);
 });
 
 test('doctor starts the bundled engine and prints one JSON document; progress goes to stderr', () => {

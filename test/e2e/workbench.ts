@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { applyTextEdits, setConfigValueEdits } from '../../src/config/edit';
 import { launchBrowser } from '../support/browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 
@@ -69,4 +70,11 @@ export async function openWorkbench(files: Record<string, string>, waitForFile: 
       await server.stop();
     },
   };
+}
+
+/** examples/quickstart.yaml with some values set (dotted path → value), comments and layout kept. */
+export function quickstartWith(values: ReadonlyArray<readonly [string, number | string]>): string {
+  let text = readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8');
+  for (const [path, value] of values) text = applyTextEdits(text, setConfigValueEdits(text, path, value));
+  return text;
 }

@@ -113,9 +113,10 @@ test('Apply posts only the finding id; the outcome the host sends is shown on th
       ok: true,
       message: 'Set monitoring.log_every: 4 in train.trainlens.yaml (undo with Ctrl+Z).',
     });
-    assert.match(await card.locator('.outcome').innerText(), /Set monitoring\.log_every: 4/);
+    // Messages arrive as events: wait for the card to show them.
+    await card.locator('.outcome', { hasText: 'Set monitoring.log_every: 4' }).waitFor();
     await panel.send({ type: 'finding/applied', findingId: 'host-sync', ok: false, message: 'outside the workspace' });
-    assert.equal(await card.locator('.outcome.error').innerText(), 'outside the workspace');
+    await card.locator('.outcome.error', { hasText: 'outside the workspace' }).waitFor();
 
     // The same panel shows a comparison when the host sends one.
     const [a, b] = [

@@ -17,18 +17,6 @@ interface PendingCommand {
 
 const PENDING: readonly PendingCommand[] = [
   {
-    name: 'tune',
-    args: '<config>',
-    summary: 'run short measured trials and propose the fastest config that fits',
-    options: [
-      ['--budget <seconds>', 'time budget for all trials'],
-      ['--objective <objective>', 'throughput or time-to-loss'],
-      ['--write', 'apply the best config to the file'],
-      ['--json', 'print one JSON document'],
-    ],
-    arrivesWith: 'the tuner',
-  },
-  {
     name: 'onnx',
     args: '<model.onnx>',
     summary: 'profile an ONNX model with ONNX Runtime',

@@ -46,6 +46,7 @@ export function startRun(
         ...(params.backend ? { backend: params.backend } : {}),
         ...(params.resume !== undefined ? { resume: params.resume } : {}),
         ...(params.profile ? { profile: true } : {}),
+        ...(params.measureAfter !== undefined ? { measureAfter: params.measureAfter } : {}),
       },
       {
         engineDir: context.engineDir,

@@ -16,7 +16,7 @@ import { loadData, type LoadedData } from '../data/load';
 import { DataError } from '../data/tabular';
 import { buildModel } from '../model/build';
 import { loadSavedModel } from '../model/load';
-import { runLoop, type LoopHooks } from '../train/loop';
+import { runLoop, type LoopHooks, type LoopResult } from '../train/loop';
 import { RUN_PHASES } from '../../protocol/runPhases';
 import { StepProfiler } from '../train/stepProfiler';
 import { MemoryMonitor, type MemoryEvent, type MemorySample } from '../train/memoryMonitor';
@@ -48,6 +48,8 @@ export interface RunRequest {
   readonly resume?: string;
   /** Record the steps' phases into trace.json (also on with `monitoring.profiling.enabled`). */
   readonly profile?: boolean;
+  /** Measure the steps after this many into run.json's `timing.measured` (tuning trials). */
+  readonly measureAfter?: number;
 }
 
 /** Where the engine runs and what it found at start-up. */
@@ -93,6 +95,27 @@ function loadConfig(configPath: string): TrainConfig {
  * One training run from a config file: validates it, picks the backend, builds the model and data, trains, and
  * keeps the run record (run.json, metrics.jsonl) up to date. Resolves with the contract's summary.
  */
+/**
+ * The steps after `after` (a trial's warm-up): how many, samples per second over their own time (no start-up, no
+ * warm-up), and the step-time median and 90th percentile. Null when no step was measured.
+ */
+export function measuredTiming(
+  result: Pick<LoopResult, 'stepTimesMs' | 'samplesPerStep'>,
+  after: number,
+): { steps: number; samplesPerSec: number; p50StepMs: number; p90StepMs: number } | null {
+  const times = result.stepTimesMs.slice(after);
+  if (times.length === 0) return null;
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  const total = times.reduce((a, b) => a + b, 0);
+  return {
+    steps: times.length,
+    samplesPerSec: total > 0 ? round3((times.length * result.samplesPerStep * 1000) / total) : 0,
+    p50StepMs: round3(at(0.5)),
+    p90StepMs: round3(at(0.9)),
+  };
+}
+
 export async function runTraining(request: RunRequest, context: RunContext): Promise<RunSummary> {
   const configPath = resolve(request.configPath);
   const config = loadConfig(configPath);
@@ -240,6 +263,7 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       meanDataWaitMs: waits.length ? round3(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
       medianDataWaitMs: waits.length ? round3(waits[Math.floor(waits.length / 2)]!) : null,
       dataWaitShare: stepMs > 0 ? round3(waits.reduce((a, b) => a + b, 0) / stepMs) : null,
+      ...(request.measureAfter !== undefined ? { measured: measuredTiming(result, request.measureAfter) } : {}),
     };
     const summary: RunSummary = {
       runDir: record.dir,

@@ -40,6 +40,8 @@ export interface LoopResult {
   readonly finalLoss: number | null;
   readonly peakTensorBytes: number;
   readonly stepTimesMs: readonly number[];
+  /** Samples each optimizer step consumes (batch size × gradient accumulation). */
+  readonly samplesPerStep: number;
   /** Time each step waited for its batches (all micro-batches), in ms, parallel to `stepTimesMs`. */
   readonly dataWaitMs: readonly number[];
   /** Why the run failed or stopped early (NaN guard), when it did. */
@@ -203,6 +205,7 @@ async function trainSteps(
       finalLoss,
       peakTensorBytes: peak,
       stepTimesMs: stepTimes,
+      samplesPerStep: batches.batchSize * accumulation,
       dataWaitMs: dataWaits,
       ...(reason ? { reason } : {}),
     };

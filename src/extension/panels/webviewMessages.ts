@@ -15,6 +15,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
     case 'ready':
     case 'environment/refresh':
     case 'run/stop':
+    case 'tune/apply':
+    case 'tune/cancel':
       return keys === 'type' ? { type: record['type'] } : undefined;
     case 'finding/apply': {
       const { findingId, rerun } = record;

@@ -1,0 +1,148 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { EngineClient } from '../../engine/client/engineClient';
+import { TuneError, tune } from '../../tuner/tuner';
+import type { Trial, TuneResult } from '../../tuner/types';
+import { CliError, ExitCode } from '../errors';
+import type { CliIo } from '../io';
+import { createProgress } from '../progress';
+import { positiveInt } from './run';
+
+interface TuneOptions {
+  readonly budget?: string;
+  readonly objective: string;
+  readonly write?: boolean;
+  readonly json?: boolean;
+  readonly measureSteps?: string;
+}
+
+/** The contract's Trial (the fields `trainlens tune --json` prints for each trial). */
+function contractTrial(trial: Trial): Record<string, unknown> {
+  return {
+    params: trial.params,
+    samplesPerSec: trial.samplesPerSec,
+    stepMs: trial.stepMs,
+    peakMemoryBytes: trial.peakMemoryBytes,
+    status: trial.status,
+    ...(trial.reason ? { reason: trial.reason } : {}),
+    phase: trial.phase,
+    repeats: trial.repeats,
+    wallMs: trial.wallMs,
+  };
+}
+
+const describe = (trial: Trial) =>
+  Object.entries(trial.params)
+    .map(([k, v]) => `${k.split('.').at(-1)}=${String(v)}`)
+    .join(' ') || 'as written';
+
+function formatResult(result: TuneResult): string {
+  const lines = [
+    `Trials: ${result.trials.length} in ${(result.elapsedMs / 1000).toFixed(0)} s (${result.stoppedBy === 'budget' ? 'the budget ran out' : 'searched the space'})`,
+    '',
+    '   #  phase       status   samples/s   p50 ms   p90 ms  peak MiB  settings',
+  ];
+  for (const t of result.trials)
+    lines.push(
+      `${String(t.id).padStart(4)}  ${t.phase.padEnd(10)}  ${t.status.padEnd(7)} ${t.samplesPerSec.toFixed(0).padStart(10)} ${t.stepMs.p50.toFixed(2).padStart(8)} ${t.stepMs.p90.toFixed(2).padStart(8)} ${(t.peakMemoryBytes / 1024 ** 2).toFixed(1).padStart(9)}  ${describe(t)}`,
+    );
+  lines.push(
+    '',
+    `Baseline: ${result.baseline.samplesPerSec.toFixed(0)} samples/s (${describe(result.baseline)})`,
+    `Best:     ${result.best.samplesPerSec.toFixed(0)} samples/s (${describe(result.best)}): ${result.speedup}× the baseline`,
+  );
+  for (const note of result.notes) lines.push(`Note: ${note}`);
+  lines.push('', result.diff ? result.diff.trimEnd() : 'No change: the config as written was the fastest.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** `trainlens tune <config>`: short measured trials; the fastest config that fits, as a diff (and `--write`). */
+export function addTuneCommand(program: Command, io: CliIo, engineDir: string): void {
+  program
+    .command('tune')
+    .argument('<config>', 'training config YAML')
+    .summary('run short measured trials and propose the fastest config that fits')
+    .description(
+      'Measure the config as written, then find the batch size (doubling until out of memory, the memory cap or no\n' +
+        'more gain, bisecting, backing off by a safety margin), then the other settings (prefetch, workers,\n' +
+        'backend, log interval; tuning.search lists your own values) by successive halving with early stopping.\n' +
+        'Each trial is a short real run in a fresh engine process; its records stay in .trainlens/tuning. Prints\n' +
+        'every trial, the baseline, the best with its speedup and the diff of your YAML; --write applies it.',
+    )
+    .option('--budget <seconds>', 'time for all trials (default: tuning.budget_seconds, else 300)')
+    .option('--objective <objective>', 'throughput (time-to-loss is not available yet)', 'throughput')
+    .option('--measure-steps <n>', 'steps measured per trial (default: tuning.trials.measure_steps, else 30)')
+    .option('--write', 'write the best config into the file')
+    .option('--json', 'print one JSON document')
+    .action(async (config: string, options: TuneOptions) => {
+      if (options.objective !== 'throughput')
+        throw new CliError(
+          `--objective ${options.objective} is not available yet.`,
+          ExitCode.usage,
+          'Use --objective throughput (samples per second under the memory cap).',
+        );
+      const budget = positiveInt(options.budget, '--budget');
+      const measureSteps = positiveInt(options.measureSteps, '--measure-steps');
+      const configPath = resolve(config);
+      const enginePath = join(engineDir, 'engine.js');
+      const probe = await EngineClient.start({ enginePath, clientName: 'trainlens-tune' });
+      const environment = probe.info.environment;
+      await probe.shutdown();
+      const total = budget ?? 300;
+      const progress = createProgress(io, total, 'tune');
+      const started = Date.now();
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.on('SIGINT', onSigint);
+      let result: TuneResult;
+      try {
+        result = await tune({
+          configPath,
+          enginePath,
+          environment: { backends: environment.backends, cores: environment.cpu.cores },
+          ...(budget ? { budgetSeconds: budget } : {}),
+          ...(measureSteps ? { measureSteps } : {}),
+          signal: controller.signal,
+          onMessage: (message) => progress.log(message),
+          onTrial: (trial) => {
+            progress.log(
+              `trial ${trial.id} (${trial.phase}): ${trial.status}${trial.status === 'ok' ? `, ${trial.samplesPerSec.toFixed(0)} samples/s` : trial.reason ? `: ${trial.reason}` : ''} [${describe(trial)}]`,
+            );
+            progress.update(Math.min(total, Math.round((Date.now() - started) / 1000)), `${trial.id} trials`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof TuneError) throw new CliError(error.message, ExitCode.problems);
+        if (controller.signal.aborted) throw new CliError('tuning cancelled; its trials were removed.', ExitCode.usage);
+        throw error;
+      } finally {
+        process.off('SIGINT', onSigint);
+        progress.stop();
+      }
+      if (options.write && result.diff) {
+        const temp = `${configPath}.tmp-${process.pid}`;
+        writeFileSync(temp, result.bestText);
+        renameSync(temp, configPath);
+        io.stderr(`tune: wrote the best settings into ${configPath}\n`);
+      }
+      if (options.json)
+        io.stdout(
+          `${JSON.stringify(
+            {
+              baseline: contractTrial(result.baseline),
+              best: contractTrial(result.best),
+              speedup: result.speedup,
+              trials: result.trials.map(contractTrial),
+              diff: result.diff,
+              notes: result.notes,
+              stoppedBy: result.stoppedBy,
+              elapsedMs: result.elapsedMs,
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      else io.stdout(formatResult(result));
+    });
+}
