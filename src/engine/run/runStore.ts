@@ -91,7 +91,7 @@ export function latestResumableRun(runsDir: string, checkpointsDir = 'checkpoint
 }
 
 /** Metrics measured in wall-clock time: they differ between two runs that are otherwise identical. */
-export const TIMING_METRICS: readonly string[] = ['data_wait_ms'];
+export const TIMING_METRICS: readonly string[] = ['data_wait_ms', 'step_ms'];
 
 /** The rows of a run's metrics.jsonl. */
 export function readMetrics(runDir: string): MetricsRecord[] {

@@ -127,6 +127,9 @@ async function trainSteps(
   const dataWaits: number[] = [];
   let waitSinceLog = 0;
   let stepsSinceLog = 0;
+  /** Time of the steps completed since the last log (the logging step's own time counts in the next one). */
+  let stepTimeSinceLog = 0;
+  let timedSinceLog = 0;
   let finalLoss: number | null = null;
   let peak = tf.memory().numBytes;
   let best = Infinity;
@@ -351,9 +354,12 @@ async function trainSteps(
         loss: (await meanLoss.data())[0]!,
         lr,
         data_wait_ms: Math.round((waitSinceLog / stepsSinceLog) * 1000) / 1000,
+        ...(timedSinceLog > 0 ? { step_ms: Math.round((stepTimeSinceLog / timedSinceLog) * 1000) / 1000 } : {}),
       };
       waitSinceLog = 0;
       stepsSinceLog = 0;
+      stepTimeSinceLog = 0;
+      timedSinceLog = 0;
       finalLoss = values['loss']!;
       if (wantsAccuracy && lastBatch) {
         const acc = tf.tidy(() => accuracy(lastBatch.ys, model.predict(lastBatch.xs) as tf.Tensor));
@@ -412,6 +418,8 @@ async function trainSteps(
     }
     const stepEnd = performance.now();
     stepTimes.push(stepEnd - stepStart);
+    stepTimeSinceLog += stepEnd - stepStart;
+    timedSinceLog++;
     profiler?.endStep(stepEnd, { batch: batches.batchSize, accumulation });
     const seconds = (performance.now() - started) / 1000;
     hooks.onProgress?.(

@@ -77,6 +77,7 @@ export async function runTrainingCommand(
       async (progress, token) => {
         let loss: number | undefined;
         let reported = 0;
+        const phases = { intervals: 0, wait: 0, rest: 0 };
         const session = await startRun(
           client,
           { configPath: uri.fsPath, ...(options.profile ? { profile: true } : {}) },
@@ -87,7 +88,25 @@ export async function runTrainingCommand(
                 .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
                 .join(', ');
               log.info(`[run] step ${p.step}: ${values}`);
-              dashboard.update({ points: [{ step: p.step, values: p.values }] });
+              // Where the steps' time goes so far: waiting for data, and the rest (compute and host syncs).
+              const wait = p.values['data_wait_ms'];
+              const stepMs = p.values['step_ms'];
+              if (wait !== undefined && stepMs !== undefined) {
+                phases.intervals++;
+                phases.wait += wait;
+                phases.rest += Math.max(0, stepMs - wait);
+              }
+              dashboard.update({
+                points: [{ step: p.step, values: p.values }],
+                ...(phases.intervals > 0
+                  ? {
+                      phasesMs: {
+                        data_wait: phases.wait / phases.intervals,
+                        'compute and syncs': phases.rest / phases.intervals,
+                      },
+                    }
+                  : {}),
+              });
             },
             onProgress: (p) => {
               const percent = (p.step / p.totalSteps) * 100;
