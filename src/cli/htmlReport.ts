@@ -1,13 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { loadProfile } from '../analysis/analyze';
+import { basename, dirname, join, resolve } from 'node:path';
+import { analyzeProfile, loadProfile } from '../analysis/analyze';
 import { diffProfiles } from '../analysis/diff';
 import { TraceError } from '../analysis/ingest/traceReader';
 import type { Profile } from '../analysis/profile';
 import { renderReportHtml, type WebviewBundle } from '../analysis/report/html';
 import { buildProfileView } from '../analysis/view';
-import { analyzeProfile } from '../analysis/analyze';
-import { basename } from 'node:path';
 import { CliError, ExitCode } from './errors';
 import type { CliIo } from './io';
 

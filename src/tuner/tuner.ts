@@ -268,10 +268,8 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     };
     writeFileSync(join(workDir, 'tune.json'), `${JSON.stringify({ ...result, bestText: undefined }, null, 2)}\n`);
     return result;
-  } catch (error) {
-    if (options.signal?.aborted) rmSync(workDir, { recursive: true, force: true });
-    throw error;
   } finally {
+    // A cancelled tuning leaves nothing behind.
     if (options.signal?.aborted) rmSync(workDir, { recursive: true, force: true });
   }
 }
