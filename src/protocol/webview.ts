@@ -142,6 +142,8 @@ export interface TuneTrialView {
   readonly params: Readonly<Record<string, number | string | boolean>>;
   readonly status: string;
   readonly samplesPerSec: number;
+  /** Time to the target loss (objective time to loss), ms. */
+  readonly timeToLossMs?: number;
   readonly stepMs: { readonly p50: number; readonly p90: number };
   readonly peakMemoryBytes: number;
   readonly reason?: string;

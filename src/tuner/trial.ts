@@ -31,6 +31,11 @@ export interface TrialOptions {
   readonly fixed: Params;
   /** Peak tensor memory above this counts as out of memory (`tuning.memory_cap_mb`). */
   readonly capBytes?: number;
+  /**
+   * Objective time to loss: each run trains until the logged loss reaches this (then stops) or the trial times
+   * out; the trial measures the wall time from the start of training.
+   */
+  readonly targetLoss?: number;
   readonly signal?: AbortSignal;
   /** Engine processes started and ended, so a caller can prove none is left (tests). */
   readonly onProcess?: (pid: number, alive: boolean) => void;
@@ -56,6 +61,8 @@ export function trialText(options: Pick<TrialOptions, 'baseText' | 'configPath' 
 /** What one engine run of a trial measured. */
 interface Measurement {
   readonly status: TrialStatus;
+  /** Milliseconds from the start of training until the loss reached the target (objective time to loss). */
+  readonly timeToLossMs?: number;
   readonly samplesPerSec: number;
   readonly p50: number;
   readonly p90: number;
@@ -88,12 +95,37 @@ async function measureOnce(options: TrialOptions, configFile: string, outDir: st
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
     if (options.signal?.aborted) throw new Error('cancelled');
-    const session = await startRun(client, {
-      configPath: configFile,
-      outDir,
-      steps: options.warmupSteps + options.measureSteps,
-      measureAfter: options.warmupSteps,
-    });
+    const target = options.targetLoss;
+    let reachedMs: number | undefined;
+    let lastLoss: number | undefined;
+    /** Stops the run once the target is reached (set when the run has started). */
+    const control: { stop?: () => void } = {};
+    const trainingStarted = performance.now();
+    const session = await startRun(
+      client,
+      {
+        configPath: configFile,
+        outDir,
+        // To a target loss, the run goes on until it gets there (or the trial times out).
+        steps: target !== undefined ? 1_000_000 : options.warmupSteps + options.measureSteps,
+        measureAfter: options.warmupSteps,
+      },
+      target !== undefined
+        ? {
+            onMetrics: (m) => {
+              const loss = m.values['loss'];
+              if (loss === undefined || reachedMs !== undefined) return;
+              lastLoss = loss;
+              if (loss > target) return;
+              reachedMs = performance.now() - trainingStarted;
+              control.stop?.();
+            },
+          }
+        : {},
+    );
+    control.stop = () => void session.cancel(true).catch(() => undefined);
+    // The target may have been reached before the start request's answer arrived.
+    if (reachedMs !== undefined) control.stop();
     let timedOut = false;
     timer = setTimeout(() => {
       timedOut = true;
@@ -107,23 +139,33 @@ async function measureOnce(options: TrialOptions, configFile: string, outDir: st
     if (options.signal?.aborted) throw new Error('cancelled');
     const run = readRun(session.runDir);
     const reason = run.reason ?? failure;
-    const status: TrialStatus = timedOut
-      ? 'timeout'
-      : reason && /out of memory|OutOfMemory|memory limit/i.test(reason)
-        ? 'oom'
-        : reason && /NaN|Infinity/.test(reason)
-          ? 'nan'
-          : run.status === 'completed' && run.timing?.measured
-            ? 'ok'
-            : 'failed';
+    const status: TrialStatus =
+      reachedMs !== undefined
+        ? 'ok'
+        : timedOut || target !== undefined
+          ? 'timeout'
+          : reason && /out of memory|OutOfMemory|memory limit/i.test(reason)
+            ? 'oom'
+            : reason && /NaN|Infinity/.test(reason)
+              ? 'nan'
+              : run.status === 'completed' && run.timing?.measured
+                ? 'ok'
+                : 'failed';
     const measured = run.timing?.measured;
+    const missed =
+      target !== undefined && reachedMs === undefined
+        ? `the loss did not reach ${target}${lastLoss !== undefined ? ` (last ${lastLoss.toPrecision(4)})` : ''}${timedOut ? ` within ${options.timeoutMs / 1000} s` : ''}`
+        : undefined;
     return {
       status,
+      ...(reachedMs !== undefined ? { timeToLossMs: Math.round(reachedMs) } : {}),
       samplesPerSec: status === 'ok' && measured ? measured.samplesPerSec : 0,
       p50: measured?.p50StepMs ?? 0,
       p90: measured?.p90StepMs ?? 0,
       peakBytes: run.summary?.peakMemoryBytes ?? 0,
-      ...(status !== 'ok' ? { reason: timedOut ? `over ${options.timeoutMs} ms` : (reason ?? 'no measurement') } : {}),
+      ...(status !== 'ok'
+        ? { reason: missed ?? (timedOut ? `over ${options.timeoutMs} ms` : (reason ?? 'no measurement')) }
+        : {}),
     };
   } finally {
     if (timer) clearTimeout(timer);
@@ -189,6 +231,7 @@ export async function runTrial(
     id,
     params,
     samplesPerSec: ok.length ? median('samplesPerSec') : 0,
+    ...(ok.some((r) => r.timeToLossMs !== undefined) ? { timeToLossMs: median('timeToLossMs') } : {}),
     stepMs: { p50: ok.length ? median('p50') : last.p50, p90: ok.length ? median('p90') : last.p90 },
     peakMemoryBytes: Math.max(...runs.map((r) => r.peakBytes)),
     status: ok.length === runs.length ? 'ok' : last.status,
@@ -200,9 +243,9 @@ export async function runTrial(
   };
 }
 
-/** (max − min) ÷ median of the runs' samples/s. */
+/** (max − min) ÷ median of the runs' objective: time to loss when measured, else samples/s. */
 function spreadOf(runs: readonly Measurement[]): number {
-  const values = runs.map((r) => r.samplesPerSec).sort((a, b) => a - b);
+  const values = runs.map((r) => r.timeToLossMs ?? r.samplesPerSec).sort((a, b) => a - b);
   const median = values[Math.floor((values.length - 1) / 2)]!;
   return median > 0 ? (values.at(-1)! - values[0]!) / median : 0;
 }

@@ -120,3 +120,44 @@ test('cancelling mid-tune ends every trial process and removes the tuning folder
   assert.deepEqual(readdirSync(workRoot), [], 'the tuning folder is gone');
   assert.ok(readFileSync(configPath, 'utf8').includes('batch_size: 64'), "the user's config is untouched");
 });
+
+test('time to a target loss: trials train until the loss gets there; the best is the fastest to it', async () => {
+  const configPath = join(dir, 'toloss.trainlens.yaml');
+  writeFileSync(
+    configPath,
+    [
+      'version: 1',
+      'model: { preset: mlp, input_shape: [16], hidden: [32], outputs: 4 }',
+      'data: { source: synthetic, task: classification, samples: 2048, batch_size: 32 }',
+      'training: { epochs: 50, optimizer: { name: adam, learning_rate: 0.01 }, loss: categorical_crossentropy }',
+      'optimization: { level: custom }',
+      'engine: { backend: wasm }',
+      'tuning:',
+      '  objective: time_to_loss',
+      '  target_loss: 1.2',
+      '  search: { batch_size: [32, 64], prefetch: [0] }',
+      '  trials: { warmup_steps: 2, measure_steps: 4, max_repeats: 2 }',
+      '',
+    ].join('\n'),
+  );
+  const result = await tune({
+    configPath,
+    enginePath: ENGINE,
+    execArgv: EXEC_ARGV,
+    environment: ENV,
+    budgetSeconds: 120,
+    workRoot: join(dir, 'toloss-tuning'),
+  });
+  assert.equal(result.objective, 'time_to_loss');
+  const ok = result.trials.filter((t) => t.status === 'ok');
+  assert.ok(ok.length >= 2 && ok.every((t) => t.timeToLossMs !== undefined && t.timeToLossMs > 0));
+  assert.ok(result.best.timeToLossMs! <= result.baseline.timeToLossMs!);
+  assert.equal(result.speedup, Math.round((result.baseline.timeToLossMs! / result.best.timeToLossMs!) * 100) / 100);
+
+  // Without a target there is nothing to reach: a clear error before any trial.
+  writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('  target_loss: 1.2\n', ''));
+  await assert.rejects(
+    tune({ configPath, enginePath: ENGINE, execArgv: EXEC_ARGV, environment: ENV, workRoot: join(dir, 'x') }),
+    /the objective time_to_loss needs a target: set tuning\.target_loss/,
+  );
+});

@@ -22,6 +22,9 @@ export interface TuneOptions {
   readonly findings?: readonly Finding[];
   /** Overrides `tuning.budget_seconds`. */
   readonly budgetSeconds?: number;
+  /** Overrides `tuning.objective` and `tuning.target_loss`. */
+  readonly objective?: 'throughput' | 'time_to_loss';
+  readonly targetLoss?: number;
   /** Overrides `tuning.trials.measure_steps` and `warmup_steps` (benchmarks, tests). */
   readonly measureSteps?: number;
   readonly warmupSteps?: number;
@@ -71,7 +74,25 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
   }
   const config = validation.config;
   const tuning = config.tuning ?? {};
-  const space = searchSpaceOf(config, options.environment, options.findings);
+  const objective = options.objective ?? tuning.objective ?? 'throughput';
+  const targetLoss = options.targetLoss ?? tuning.target_loss;
+  if (objective === 'time_to_loss' && targetLoss === undefined)
+    throw new TuneError(
+      `${options.configPath}: the objective time_to_loss needs a target: set tuning.target_loss (or --target-loss)`,
+    );
+  const toLoss = objective === 'time_to_loss';
+  const found = searchSpaceOf(config, options.environment, options.findings);
+  // To a target loss the loss must be read often, and how often is no longer a setting to tune.
+  const space = toLoss
+    ? {
+        ...found,
+        grid: found.grid.filter((d) => d.path !== 'monitoring.log_every'),
+        fixed: { ...found.fixed, 'monitoring.log_every': 5 },
+      }
+    : found;
+  /** The objective as "higher is better": samples/s, or the inverse of the time to loss. */
+  const score = (t: Trial) =>
+    toLoss ? (t.timeToLossMs !== undefined && t.timeToLossMs > 0 ? 1e6 / t.timeToLossMs : 0) : t.samplesPerSec;
   const budgetMs = (options.budgetSeconds ?? tuning.budget_seconds ?? 300) * 1000;
   const workDir = join(
     options.workRoot ?? join(dirname(options.configPath), '.trainlens', 'tuning'),
@@ -95,6 +116,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProcess ? { onProcess: options.onProcess } : {}),
     ...(tuning.memory_cap_mb !== undefined ? { capBytes: tuning.memory_cap_mb * 1024 * 1024 } : {}),
+    ...(toLoss && targetLoss !== undefined ? { targetLoss } : {}),
   };
   const capBytes = trialOptions.capBytes;
   const trials: Trial[] = [];
@@ -176,7 +198,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
         break;
       }
       okBatches.set(batch, trial);
-      if (trial.samplesPerSec > okBatches.get(bestBatch)!.samplesPerSec * (1 + BETTER)) {
+      if (score(trial) > score(okBatches.get(bestBatch)!) * (1 + BETTER)) {
         bestBatch = batch;
         sinceBetter = 0;
       } else if (++sinceBetter >= 2) break; // Throughput has stopped growing with the batch.
@@ -202,7 +224,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
         ? Math.max(current, Math.floor(Math.max(...okBatches.keys()) * (1 - BATCH_MARGIN)))
         : Infinity;
     const eligible = [...okBatches.entries()].filter(([b]) => b <= ceiling);
-    bestBatch = eligible.reduce((a, b) => (b[1].samplesPerSec > a[1].samplesPerSec ? b : a))[0];
+    bestBatch = eligible.reduce((a, b) => (score(b[1]) > score(a[1]) ? b : a))[0];
     if (failAt !== undefined)
       say(`batch size: ${bestBatch} (the largest that fit is ${Math.max(...okBatches.keys())}; ${failAt} did not)`);
 
@@ -222,18 +244,16 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
         const trial = await run(params, 'grid', short);
         if (trial.status !== 'ok') continue;
         rung.push(trial);
-        if (trial.samplesPerSec > rungBest * (1 + BETTER)) {
-          rungBest = trial.samplesPerSec;
+        if (score(trial) > rungBest * (1 + BETTER)) {
+          rungBest = score(trial);
           sinceBetter = 0;
         } else if (++sinceBetter >= PATIENCE) break;
       }
-      const survivors = rung
-        .sort((a, b) => b.samplesPerSec - a.samplesPerSec)
-        .slice(0, Math.max(1, Math.ceil(rung.length / 2)));
+      const survivors = rung.sort((a, b) => score(b) - score(a)).slice(0, Math.max(1, Math.ceil(rung.length / 2)));
       for (const candidate of survivors) {
         if (overBudget()) break;
         const trial = await run(candidate.params, 'grid');
-        if (trial.status === 'ok' && trial.samplesPerSec > best.samplesPerSec) best = trial;
+        if (trial.status === 'ok' && score(trial) > score(best)) best = trial;
       }
     }
 
@@ -242,13 +262,14 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
       const confirmed = await run(best.params, best.phase, undefined, 2);
       best = confirmed.status === 'ok' ? confirmed : baseline;
     }
-    if (best.samplesPerSec <= baseline.samplesPerSec) best = baseline;
+    if (score(best) <= score(baseline)) best = baseline;
 
     const bestText = applyParams(baseText, best.params);
     const result: TuneResult = {
       baseline,
       best,
-      speedup: baseline.samplesPerSec > 0 ? Math.round((best.samplesPerSec / baseline.samplesPerSec) * 100) / 100 : 0,
+      objective,
+      speedup: score(baseline) > 0 ? Math.round((score(best) / score(baseline)) * 100) / 100 : 0,
       trials,
       diff:
         bestText === baseText

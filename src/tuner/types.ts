@@ -18,6 +18,8 @@ export interface Trial {
   readonly params: Params;
   /** Samples per second over the measured steps (after the warm-up); 0 when not measured. */
   readonly samplesPerSec: number;
+  /** Objective time to loss: milliseconds from the start of training until the loss reached the target. */
+  readonly timeToLossMs?: number;
   readonly stepMs: { readonly p50: number; readonly p90: number };
   /** Peak tensor memory measured, or the prediction for a pruned trial. */
   readonly peakMemoryBytes: number;
@@ -51,9 +53,11 @@ export interface SearchSpace {
 
 /** The tuner's outcome: the contract's JSON plus what the editor needs to apply it. */
 export interface TuneResult {
+  /** What was optimized: samples per second, or the time to reach `tuning.target_loss`. */
+  readonly objective: 'throughput' | 'time_to_loss';
   readonly baseline: Trial;
   readonly best: Trial;
-  /** best ÷ baseline samples per second. */
+  /** best ÷ baseline samples per second, or baseline ÷ best time to loss. */
   readonly speedup: number;
   readonly trials: readonly Trial[];
   /** Unified diff of the user's YAML, baseline → best. */

@@ -55,9 +55,15 @@ test('tune --json prints baseline, best, speedup, trials and the diff; --write a
 test('tune refuses what it cannot do with a clear message', () => {
   const config = join(dir, 'objective.trainlens.yaml');
   writeFileSync(config, readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8'));
-  const objective = trainlens('tune', config, '--objective', 'time-to-loss');
+  const objective = trainlens('tune', config, '--objective', 'fastest');
   assert.equal(objective.code, 2);
-  assert.match(objective.stderr, /--objective time-to-loss is not available yet/);
+  assert.match(objective.stderr, /--objective fastest is not an objective/);
+  const noTarget = trainlens('tune', config, '--objective', 'time-to-loss');
+  assert.equal(noTarget.code, 1);
+  assert.match(
+    noTarget.stderr,
+    /the objective time_to_loss needs a target: set tuning\.target_loss \(or --target-loss\)/,
+  );
   const broken = join(dir, 'broken.trainlens.yaml');
   writeFileSync(broken, 'version: 1\nmodel: { preset: mlp }\n');
   const bad = trainlens('tune', broken, '--budget', '20');

@@ -108,7 +108,18 @@ function render(update: TuneUpdateMessage): void {
 
   const head = el('thead');
   const hr = el('tr');
-  for (const h of ['#', 'phase', 'status', 'samples/s', 'p50 ms', 'p90 ms', 'peak memory', 'settings'])
+  const toLoss = update.trials.some((t) => t.timeToLossMs !== undefined);
+  for (const h of [
+    '#',
+    'phase',
+    'status',
+    'samples/s',
+    ...(toLoss ? ['to loss s'] : []),
+    'p50 ms',
+    'p90 ms',
+    'peak memory',
+    'settings',
+  ])
     hr.append(el('th', undefined, h));
   head.append(hr);
   const body = el('tbody');
@@ -121,6 +132,7 @@ function render(update: TuneUpdateMessage): void {
       el('td', undefined, t.phase),
       el('td', undefined, t.status),
       el('td', 'num', formatCount(Math.round(t.samplesPerSec))),
+      ...(toLoss ? [el('td', 'num', t.timeToLossMs !== undefined ? (t.timeToLossMs / 1000).toFixed(2) : '–')] : []),
       el('td', 'num', t.stepMs.p50.toFixed(2)),
       el('td', 'num', t.stepMs.p90.toFixed(2)),
       el('td', 'num', formatBytes(t.peakMemoryBytes)),

@@ -15,6 +15,7 @@ interface TuneOptions {
   readonly write?: boolean;
   readonly json?: boolean;
   readonly measureSteps?: string;
+  readonly targetLoss?: string;
 }
 
 /** The contract's Trial (the fields `trainlens tune --json` prints for each trial). */
@@ -22,6 +23,7 @@ function contractTrial(trial: Trial): Record<string, unknown> {
   return {
     params: trial.params,
     samplesPerSec: trial.samplesPerSec,
+    ...(trial.timeToLossMs !== undefined ? { timeToLossMs: trial.timeToLossMs } : {}),
     stepMs: trial.stepMs,
     peakMemoryBytes: trial.peakMemoryBytes,
     status: trial.status,
@@ -38,19 +40,24 @@ const describe = (trial: Trial) =>
     .join(' ') || 'as written';
 
 function formatResult(result: TuneResult): string {
+  const toLoss = result.objective === 'time_to_loss';
   const lines = [
     `Trials: ${result.trials.length} in ${(result.elapsedMs / 1000).toFixed(0)} s (${result.stoppedBy === 'budget' ? 'the budget ran out' : 'searched the space'})`,
     '',
-    '   #  phase       status   samples/s   p50 ms   p90 ms  peak MiB  settings',
+    `   #  phase       status   samples/s${toLoss ? '  to loss s' : ''}   p50 ms   p90 ms  peak MiB  settings`,
   ];
   for (const t of result.trials)
     lines.push(
-      `${String(t.id).padStart(4)}  ${t.phase.padEnd(10)}  ${t.status.padEnd(7)} ${t.samplesPerSec.toFixed(0).padStart(10)} ${t.stepMs.p50.toFixed(2).padStart(8)} ${t.stepMs.p90.toFixed(2).padStart(8)} ${(t.peakMemoryBytes / 1024 ** 2).toFixed(1).padStart(9)}  ${describe(t)}`,
+      `${String(t.id).padStart(4)}  ${t.phase.padEnd(10)}  ${t.status.padEnd(7)} ${t.samplesPerSec.toFixed(0).padStart(10)}${toLoss ? (t.timeToLossMs !== undefined ? (t.timeToLossMs / 1000).toFixed(2) : '–').padStart(11) : ''} ${t.stepMs.p50.toFixed(2).padStart(8)} ${t.stepMs.p90.toFixed(2).padStart(8)} ${(t.peakMemoryBytes / 1024 ** 2).toFixed(1).padStart(9)}  ${describe(t)}${t.reason ? ` (${t.reason})` : ''}`,
     );
+  const value = (t: Trial) =>
+    toLoss
+      ? `${((t.timeToLossMs ?? 0) / 1000).toFixed(2)} s to the target loss`
+      : `${t.samplesPerSec.toFixed(0)} samples/s`;
   lines.push(
     '',
-    `Baseline: ${result.baseline.samplesPerSec.toFixed(0)} samples/s (${describe(result.baseline)})`,
-    `Best:     ${result.best.samplesPerSec.toFixed(0)} samples/s (${describe(result.best)}): ${result.speedup}× the baseline`,
+    `Baseline: ${value(result.baseline)} (${describe(result.baseline)})`,
+    `Best:     ${value(result.best)} (${describe(result.best)}): ${result.speedup}× the baseline`,
   );
   for (const note of result.notes) lines.push(`Note: ${note}`);
   lines.push('', result.diff ? result.diff.trimEnd() : 'No change: the config as written was the fastest.');
@@ -71,17 +78,21 @@ export function addTuneCommand(program: Command, io: CliIo, engineDir: string): 
         'every trial, the baseline, the best with its speedup and the diff of your YAML; --write applies it.',
     )
     .option('--budget <seconds>', 'time for all trials (default: tuning.budget_seconds, else 300)')
-    .option('--objective <objective>', 'throughput (time-to-loss is not available yet)', 'throughput')
+    .option('--objective <objective>', 'throughput (samples/s under the memory cap) or time-to-loss', 'throughput')
+    .option('--target-loss <loss>', 'the loss to reach for --objective time-to-loss (default: tuning.target_loss)')
     .option('--measure-steps <n>', 'steps measured per trial (default: tuning.trials.measure_steps, else 30)')
     .option('--write', 'write the best config into the file')
     .option('--json', 'print one JSON document')
     .action(async (config: string, options: TuneOptions) => {
-      if (options.objective !== 'throughput')
+      if (options.objective !== 'throughput' && options.objective !== 'time-to-loss')
         throw new CliError(
-          `--objective ${options.objective} is not available yet.`,
+          `--objective ${options.objective} is not an objective.`,
           ExitCode.usage,
-          'Use --objective throughput (samples per second under the memory cap).',
+          'Use throughput or time-to-loss.',
         );
+      const targetLoss = options.targetLoss !== undefined ? Number(options.targetLoss) : undefined;
+      if (targetLoss !== undefined && !(targetLoss > 0))
+        throw new CliError(`--target-loss must be a positive number, not "${options.targetLoss}".`, ExitCode.usage);
       const budget = positiveInt(options.budget, '--budget');
       const measureSteps = positiveInt(options.measureSteps, '--measure-steps');
       const configPath = resolve(config);
@@ -102,12 +113,14 @@ export function addTuneCommand(program: Command, io: CliIo, engineDir: string): 
           enginePath,
           environment: { backends: environment.backends, cores: environment.cpu.cores },
           ...(budget ? { budgetSeconds: budget } : {}),
+          ...(options.objective === 'time-to-loss' ? { objective: 'time_to_loss' as const } : {}),
+          ...(targetLoss !== undefined ? { targetLoss } : {}),
           ...(measureSteps ? { measureSteps } : {}),
           signal: controller.signal,
           onMessage: (message) => progress.log(message),
           onTrial: (trial) => {
             progress.log(
-              `trial ${trial.id} (${trial.phase}): ${trial.status}${trial.status === 'ok' ? `, ${trial.samplesPerSec.toFixed(0)} samples/s` : trial.reason ? `: ${trial.reason}` : ''} [${describe(trial)}]`,
+              `trial ${trial.id} (${trial.phase}): ${trial.status}${trial.status === 'ok' ? `, ${trial.samplesPerSec.toFixed(0)} samples/s${trial.timeToLossMs !== undefined ? `, ${(trial.timeToLossMs / 1000).toFixed(2)} s to the target loss` : ''}` : trial.reason ? `: ${trial.reason}` : ''} [${describe(trial)}]`,
             );
             progress.update(Math.min(total, Math.round((Date.now() - started) / 1000)), `${trial.id} trials`);
           },
@@ -130,6 +143,7 @@ export function addTuneCommand(program: Command, io: CliIo, engineDir: string): 
         io.stdout(
           `${JSON.stringify(
             {
+              objective: result.objective,
               baseline: contractTrial(result.baseline),
               best: contractTrial(result.best),
               speedup: result.speedup,

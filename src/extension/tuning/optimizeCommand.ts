@@ -21,6 +21,7 @@ const view = (t: Trial): TuneTrialView => ({
   params: t.params,
   status: t.status,
   samplesPerSec: t.samplesPerSec,
+  ...(t.timeToLossMs !== undefined ? { timeToLossMs: t.timeToLossMs } : {}),
   stepMs: t.stepMs,
   peakMemoryBytes: t.peakMemoryBytes,
   ...(t.reason ? { reason: t.reason } : {}),
