@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { renderWebviewHtml } from '../../src/extension/panels/html';
 import type { TimelineView } from '../../src/protocol/profileView';
 import type { TimelineStep } from '../../webview/profile/timeline';
 import { launchBrowser } from '../support/browser';
+import { openPanel } from '../support/webviewHarness';
 import { THEMES, type ThemeName } from '../support/themes';
 import type { TimelineTestWindow } from './fixtures/timelineEntry';
 
@@ -153,37 +152,14 @@ async function openTimeline(
     viewport: { width: 1200, height: 720 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
   });
-  const asset = (file: string) => pathToFileURL(join(bundleDir, file)).href;
-  const file = join(bundleDir, `index-${theme}.html`);
-  writeFileSync(
-    file,
-    renderWebviewHtml({
-      title: 'TrainLens test: timeline',
-      cspSource: 'file:',
-      scriptUri: asset('timeline.js'),
-      styleUri: asset('timeline.css'),
-      nonce: 'test-nonce-timeline-0123456789',
-    }),
-  );
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  // Plain JavaScript text: functions passed to the page must not carry the test transpiler's helpers.
+  // CSP violations as the page reports them, besides the console messages the harness records.
   await page.addInitScript(`(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => {
       window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
     });
-    const variables = ${JSON.stringify({ ...THEMES[theme], ...CHART_COLORS[theme] })};
-    const apply = () => {
-      for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
-    };
-    if (document.documentElement) apply();
-    else document.addEventListener('readystatechange', apply, { once: true });
   })();`);
-  await page.goto(pathToFileURL(file).href);
+  const panel = await openPanel(page, 'timeline', theme, bundleDir);
   await page.evaluate((json) => {
     const { view, steps } = JSON.parse(json) as { view: TimelineView; steps: TimelineStep[] };
     (window as unknown as TimelineTestWindow).__mountTimeline(view, steps);
@@ -191,8 +167,11 @@ async function openTimeline(
   await nextFrames(page);
   return {
     page,
-    problems,
-    close: () => page.close(),
+    problems: panel.problems,
+    close: async () => {
+      panel.dispose();
+      await page.close();
+    },
   };
 }
 

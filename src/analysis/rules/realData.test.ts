@@ -34,28 +34,11 @@ test('recorded traces: which rules fire and which do not', async () => {
 });
 
 test('a real run waiting for a slow data module is input-bound; the fix is prefetching', async () => {
-  const config = join(dir, 'slow.trainlens.yaml');
-  writeFileSync(
-    config,
-    [
-      'version: 1',
-      'model: { preset: mlp, input_shape: [3], hidden: [8], outputs: 3 }',
-      `data: { source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'slow.cjs'))}, batch_size: 16 }`,
-      'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
-      'optimization: { level: custom }',
-      'monitoring: { log_every: 10, profiling: { enabled: true, warmup_steps: 2, steps: 20, kernel_sampling: false } }',
-      'engine: { backend: cpu }',
-      '',
-    ].join('\n'),
-  );
-  const environment = await probeEnvironment({
-    queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }),
+  const { findings } = await runIds('slow', {
+    data: `{ source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'slow.cjs'))}, batch_size: 16 }`,
+    training: '{ steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    engine: '{ backend: cpu }',
   });
-  const summary = await runTraining(
-    { configPath: config, outDir: join(dir, 'runs') },
-    { engineDir: __dirname, environment },
-  );
-  const findings = findingsOf(await loadProfile(summary.runDir));
   const input = findings.find((f) => f.id === 'input-bound');
   assert.ok(input, JSON.stringify(findings));
   assert.equal(input.severity, 'high');
@@ -63,12 +46,30 @@ test('a real run waiting for a slow data module is input-bound; the fix is prefe
   assert.equal(input.fix?.path, 'data.prefetch');
 });
 
+/** The parts of a small profiled config that differ between the runs below (YAML flow mappings). */
+interface RunParts {
+  readonly data: string;
+  readonly training: string;
+  readonly engine?: string;
+  /** More monitoring settings after the profiling window's. */
+  readonly monitoring?: string;
+}
+
 /** Trains a small config for real and returns the ids of the findings on its profile. */
 async function runIds(
   name: string,
-  lines: string[],
+  parts: RunParts,
 ): Promise<{ ids: string[]; findings: ReturnType<typeof findingsOf> }> {
   const config = join(dir, `${name}.trainlens.yaml`);
+  const lines = [
+    'version: 1',
+    MODEL,
+    `data: ${parts.data}`,
+    `training: ${parts.training}`,
+    'optimization: { level: custom }',
+    `${PROFILING}${parts.monitoring ? `, ${parts.monitoring}` : ''} }`,
+    `engine: ${parts.engine ?? '{ backend: wasm }'}`,
+  ];
   writeFileSync(config, [...lines, ''].join('\n'));
   const environment = await probeEnvironment({
     queryGpus: () => Promise.resolve({ gpus: [], reason: 'no GPU on the test machine' }),
@@ -86,15 +87,11 @@ const PROFILING =
   'monitoring: { log_every: 10, profiling: { enabled: true, warmup_steps: 2, steps: 20, kernel_sampling: false }';
 
 test('real runs: a cpu run where wasm is installed, checkpoints and validation at every step, a leaking data module', async () => {
-  const fallback = await runIds('fallback', [
-    'version: 1',
-    MODEL,
-    'data: { source: synthetic, samples: 1024, batch_size: 16 }',
-    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
-    'optimization: { level: custom }',
-    `${PROFILING} }`,
-    'engine: { backend: cpu }',
-  ]);
+  const fallback = await runIds('fallback', {
+    data: '{ source: synthetic, samples: 1024, batch_size: 16 }',
+    training: '{ steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    engine: '{ backend: cpu }',
+  });
   assert.ok(fallback.ids.includes('backend-fallback'), fallback.ids.join());
   assert.equal(fallback.findings.find((f) => f.id === 'backend-fallback')!.evidence['faster'], 'wasm');
   assert.ok(
@@ -102,30 +99,21 @@ test('real runs: a cpu run where wasm is installed, checkpoints and validation a
     'no checkpoints or validation in that run',
   );
 
-  const overhead = await runIds('overhead', [
-    'version: 1',
-    MODEL,
-    'data: { source: synthetic, samples: 1024, batch_size: 16, validation_split: 0.1 }',
-    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy, validation_every: 1 }',
-    'optimization: { level: custom }',
-    `${PROFILING}, checkpoints: { every: 1, keep: 1 } }`,
-    'engine: { backend: wasm }',
-  ]);
+  const overhead = await runIds('overhead', {
+    data: '{ source: synthetic, samples: 1024, batch_size: 16, validation_split: 0.1 }',
+    training: '{ steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy, validation_every: 1 }',
+    monitoring: 'checkpoints: { every: 1, keep: 1 }',
+  });
   assert.ok(
     overhead.ids.includes('checkpoint-overhead') && overhead.ids.includes('eval-overhead'),
     overhead.ids.join(),
   );
   assert.ok(!overhead.ids.includes('backend-fallback'), 'wasm is the fastest backend installed here');
 
-  const leak = await runIds('leak', [
-    'version: 1',
-    MODEL,
-    `data: { source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'leaky.cjs'))}, batch_size: 16 }`,
-    'training: { steps: 40, optimizer: { name: adam }, loss: categorical_crossentropy }',
-    'optimization: { level: custom }',
-    `${PROFILING} }`,
-    'engine: { backend: wasm }',
-  ]);
+  const leak = await runIds('leak', {
+    data: `{ source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'leaky.cjs'))}, batch_size: 16 }`,
+    training: '{ steps: 40, optimizer: { name: adam }, loss: categorical_crossentropy }',
+  });
   const found = leak.findings.find((f) => f.id === 'tensor-leak');
   assert.ok(found, leak.ids.join());
   assert.equal(found.evidence['phase'], 'data');
@@ -133,44 +121,30 @@ test('real runs: a cpu run where wasm is installed, checkpoints and validation a
 });
 
 test('real runs: a loss that overflows to NaN, and resident memory over the run limit', async () => {
-  const nan = await runIds('nan', [
-    'version: 1',
-    MODEL,
-    `data: { source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'exploding.cjs'))}, batch_size: 16 }`,
-    'training: { steps: 30, optimizer: { name: sgd, learning_rate: 0.1 }, loss: categorical_crossentropy }',
-    'optimization: { level: custom }',
-    `${PROFILING} }`,
-    'engine: { backend: wasm }',
-  ]);
+  const nan = await runIds('nan', {
+    data: `{ source: module, path: ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'modules', 'exploding.cjs'))}, batch_size: 16 }`,
+    training: '{ steps: 30, optimizer: { name: sgd, learning_rate: 0.1 }, loss: categorical_crossentropy }',
+  });
   const found = nan.findings.find((f) => f.id === 'nan-loss');
   assert.ok(found, nan.ids.join());
   assert.match(String(found.evidence['reason']), /the loss became NaN/);
   assert.equal(found.fix?.path, 'training.clip_norm');
 
   // This test process's resident memory is far above 64 MiB: the memory monitor sees it, and so does the rule.
-  const pressure = await runIds('pressure', [
-    'version: 1',
-    MODEL,
-    'data: { source: synthetic, samples: 1024, batch_size: 16 }',
-    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
-    'optimization: { level: custom }',
-    `${PROFILING} }`,
-    'engine: { backend: wasm, memory_limit_mb: 64 }',
-  ]);
+  const pressure = await runIds('pressure', {
+    data: '{ source: synthetic, samples: 1024, batch_size: 16 }',
+    training: '{ steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+    engine: '{ backend: wasm, memory_limit_mb: 64 }',
+  });
   const memory = pressure.findings.find((f) => f.id === 'memory-pressure');
   assert.ok(memory, pressure.ids.join());
   assert.ok((memory.evidence['peakPercent'] as number) >= 100, JSON.stringify(memory.evidence));
   assert.deepEqual([memory.fix?.path, memory.fix?.value], ['data.batch_size', 8]);
   assert.ok(!pressure.ids.includes('nan-loss'), 'a healthy loss');
   // Without a limit the run may use the machine's memory: no pressure.
-  const roomy = await runIds('roomy', [
-    'version: 1',
-    MODEL,
-    'data: { source: synthetic, samples: 1024, batch_size: 16 }',
-    'training: { steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
-    'optimization: { level: custom }',
-    `${PROFILING} }`,
-    'engine: { backend: wasm }',
-  ]);
+  const roomy = await runIds('roomy', {
+    data: '{ source: synthetic, samples: 1024, batch_size: 16 }',
+    training: '{ steps: 30, optimizer: { name: adam }, loss: categorical_crossentropy }',
+  });
   assert.ok(!roomy.ids.includes('memory-pressure'), roomy.ids.join());
 });

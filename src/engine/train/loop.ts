@@ -33,6 +33,10 @@ export interface LoopHooks {
 }
 
 /** The outcome of the loop. */
+/** The mean of durations, rounded to the microsecond. */
+const meanMs = (times: readonly number[]) =>
+  Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 1000) / 1000;
+
 export interface LoopResult {
   readonly status: 'completed' | 'stopped' | 'failed';
   readonly steps: number;
@@ -125,11 +129,10 @@ async function trainSteps(
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const stepTimes: number[] = [];
   const dataWaits: number[] = [];
-  let waitSinceLog = 0;
-  let stepsSinceLog = 0;
-  /** Time of the steps completed since the last log (the logging step's own time counts in the next one). */
-  let stepTimeSinceLog = 0;
-  let timedSinceLog = 0;
+  /** Where the steps since the last log start in `dataWaits` and `stepTimes` (a logging step's own time is not
+   * complete when it logs, so it counts in the next interval). */
+  let waitedFrom = 0;
+  let timedFrom = 0;
   let finalLoss: number | null = null;
   let peak = tf.memory().numBytes;
   let best = Infinity;
@@ -346,20 +349,16 @@ async function trainSteps(
     step++;
 
     dataWaits.push(waited);
-    waitSinceLog += waited;
-    stepsSinceLog++;
     if (log) {
       const syncStart = performance.now();
       const values: Record<string, number> = {
         loss: (await meanLoss.data())[0]!,
         lr,
-        data_wait_ms: Math.round((waitSinceLog / stepsSinceLog) * 1000) / 1000,
-        ...(timedSinceLog > 0 ? { step_ms: Math.round((stepTimeSinceLog / timedSinceLog) * 1000) / 1000 } : {}),
+        data_wait_ms: meanMs(dataWaits.slice(waitedFrom)),
+        ...(stepTimes.length > timedFrom ? { step_ms: meanMs(stepTimes.slice(timedFrom)) } : {}),
       };
-      waitSinceLog = 0;
-      stepsSinceLog = 0;
-      stepTimeSinceLog = 0;
-      timedSinceLog = 0;
+      waitedFrom = dataWaits.length;
+      timedFrom = stepTimes.length;
       finalLoss = values['loss']!;
       if (wantsAccuracy && lastBatch) {
         const acc = tf.tidy(() => accuracy(lastBatch.ys, model.predict(lastBatch.xs) as tf.Tensor));
@@ -418,8 +417,6 @@ async function trainSteps(
     }
     const stepEnd = performance.now();
     stepTimes.push(stepEnd - stepStart);
-    stepTimeSinceLog += stepEnd - stepStart;
-    timedSinceLog++;
     profiler?.endStep(stepEnd, { batch: batches.batchSize, accumulation });
     const seconds = (performance.now() - started) / 1000;
     hooks.onProgress?.(
