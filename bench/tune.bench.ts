@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig } from '../src/config/types';
 import { validateConfigText } from '../src/config/validate';
-import { EngineClient } from '../src/engine/client/engineClient';
+import { EngineClient } from '../src/engineClient/engineClient';
 import { gridPoints, searchSpaceOf } from '../src/tuner/space';
 import { runTrial, type TrialOptions } from '../src/tuner/trial';
 import { tune } from '../src/tuner/tuner';

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { TRAINLENS_VERSION } from '../engine/version';
+import { TRAINLENS_VERSION } from '../protocol/version';
 import { addAnalyzeCommand } from './commands/analyze';
 import { addDoctorCommand } from './commands/doctor';
 import { addPendingCommands } from './commands/pending';

@@ -11,7 +11,7 @@ import {
 import { probeEnvironment } from './environment/probe';
 import { startRun } from './run/runHandler';
 import type { EnvironmentReport } from '../protocol/types';
-import { TRAINLENS_VERSION } from './version';
+import { TRAINLENS_VERSION } from '../protocol/version';
 
 /** What the engine's request handlers need from the process they run in. */
 export interface EngineServerHost {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { EngineClient, type EngineExit } from '../engine/client/engineClient';
+import { EngineClient, type EngineExit } from '../engineClient/engineClient';
 
 /**
  * Owns the engine process for the extension: starts it on first use, hands the same client to every caller, and

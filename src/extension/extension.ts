@@ -3,9 +3,9 @@
  * starts only when a command needs it.
  */
 import * as vscode from 'vscode';
-import { autoBackend } from '../engine/backends/autoBackend';
-import { formatEnvironmentReport } from '../engine/environment/format';
-import { TRAINLENS_VERSION } from '../engine/version';
+import { autoBackend } from '../protocol/backends';
+import { formatEnvironmentReport } from '../engineClient/environmentText';
+import { TRAINLENS_VERSION } from '../protocol/version';
 import { COMMANDS, type CommandId } from './commandTable';
 import { ConfigFeatures } from './config/configFeatures';
 import { NEW_CONFIG_TEMPLATE } from '../config/template';

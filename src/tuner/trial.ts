@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { applyTextEdits, setConfigValueEdits } from '../config/edit';
 import { parseDocument } from 'yaml';
-import { EngineClient } from '../engine/client/engineClient';
-import { RunFailure, startRun } from '../engine/client/runSession';
+import { EngineClient } from '../engineClient/engineClient';
+import { RunFailure, startRun } from '../engineClient/runSession';
 import type { Params, Trial, TrialStatus } from './types';
 
 /** How trials are run and measured. */

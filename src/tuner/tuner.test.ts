@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EngineClient } from '../engine/client/engineClient';
-import { startRun } from '../engine/client/runSession';
+import { EngineClient } from '../engineClient/engineClient';
+import { startRun } from '../engineClient/runSession';
 import { BATCH_MARGIN, tune } from './tuner';
 import type { Trial } from './types';
 

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { autoBackend } from '../../src/engine/backends/autoBackend';
+import { autoBackend } from '../../src/protocol/backends';
 import { probeEnvironment } from '../../src/engine/environment/probe';
 import type { EnvironmentReport } from '../../src/protocol/types';
 import { launchBrowser } from '../support/browser';

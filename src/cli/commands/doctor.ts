@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { EngineClient } from '../../engine/client/engineClient';
-import { formatEnvironmentReport } from '../../engine/environment/format';
+import { EngineClient } from '../../engineClient/engineClient';
+import { formatEnvironmentReport } from '../../engineClient/environmentText';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
 import { createProgress } from '../progress';

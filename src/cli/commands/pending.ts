@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TRAINLENS_VERSION } from '../../engine/version';
+import { TRAINLENS_VERSION } from '../../protocol/version';
 import { CliError, ExitCode } from '../errors';
 
 /**

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ResponseError } from 'vscode-jsonrpc';
-import { EngineClient } from '../../engine/client/engineClient';
-import { RunFailure, startRun, type RunSession } from '../../engine/client/runSession';
+import { EngineClient } from '../../engineClient/engineClient';
+import { RunFailure, startRun, type RunSession } from '../../engineClient/runSession';
 import { EngineErrorCodes } from '../../protocol/engine';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';

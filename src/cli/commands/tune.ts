@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EngineClient } from '../../engine/client/engineClient';
+import { EngineClient } from '../../engineClient/engineClient';
 import { TuneError, tune } from '../../tuner/tuner';
 import type { Trial, TuneResult } from '../../tuner/types';
 import { CliError, ExitCode } from '../errors';

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { version as tfjsVersions } from '@tensorflow/tfjs';
 import { version_wasm as wasmVersion } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendCandidate, EnvironmentReport } from '../../protocol/types';
-import { TRAINLENS_VERSION } from '../version';
+import { TRAINLENS_VERSION } from '../../protocol/version';
 import { findWasmDir } from '../backends/wasmFiles';
 import { queryNvidiaSmi, type GpuQueryResult } from './nvidiaSmi';
 import { resolvePackage } from './resolvePackage';

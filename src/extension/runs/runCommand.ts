@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { startRun } from '../../engine/client/runSession';
+import { startRun } from '../../engineClient/runSession';
 import type { RunSummary } from '../../protocol/types';
 import type { EngineService } from '../engineService';
 import { RunDashboard } from '../panels/runDashboard';

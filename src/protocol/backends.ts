@@ -1,4 +1,4 @@
-import type { BackendCandidate } from '../../protocol/types';
+import type { BackendCandidate } from './types';
 
 /**
  * The backend `engine.backend: auto` picks: the first candidate, in the report's order (GPU, native, wasm, cpu),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EnvironmentReport } from '../../protocol/types';
-import { formatEnvironmentReport } from './format';
+import type { EnvironmentReport } from '../protocol/types';
+import { formatEnvironmentReport } from './environmentText';
 
 const REPORT: EnvironmentReport = {
   trainlensVersion: '0.1.0',

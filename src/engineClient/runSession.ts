@@ -6,8 +6,8 @@ import {
   RunFailedNotification,
   RunFinishedNotification,
   StartRunRequest,
-} from '../../protocol/engine';
-import type { RunSummary } from '../../protocol/types';
+} from '../protocol/engine';
+import type { RunSummary } from '../protocol/types';
 import type { EngineClient } from './engineClient';
 
 /** A run that failed in the engine: its message names the file, the place and the fix. */

@@ -1,5 +1,5 @@
-import type { EnvironmentReport } from '../../protocol/types';
-import { autoBackend } from '../backends/autoBackend';
+import type { EnvironmentReport } from '../protocol/types';
+import { autoBackend } from '../protocol/backends';
 
 const GIB = 1024 ** 3;
 const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;

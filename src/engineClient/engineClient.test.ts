@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
-import { EngineErrorCodes, EnvironmentRequest, StartRunRequest } from '../../protocol/engine';
+import { EngineErrorCodes, EnvironmentRequest, StartRunRequest } from '../protocol/engine';
 import { EngineClient } from './engineClient';
 
 // A real engine child process, run from sources through tsx, spoken to over its IPC channel.

@@ -11,7 +11,7 @@ import {
   InitializeRequest,
   LogNotification,
   ShutdownRequest,
-} from '../../protocol/engine';
+} from '../protocol/engine';
 
 /** How to start the engine process. */
 export interface EngineClientOptions {
