@@ -9,6 +9,7 @@ import { KinetoProfileBuilder } from './kineto/kineto';
 import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
 import { SpanRecorder } from './spans';
+import { percentile } from '../common/stats';
 
 /** Categories only Kineto (PyTorch profiler) traces use, in either dialect. */
 const KINETO_CATS = new Set([
@@ -130,12 +131,6 @@ async function loadRunProfile(
 export type { AnalysisReport, OpRow } from '../protocol/analysis';
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index]!;
-}
 
 function rows(ops: readonly OpAggregate[], limit = 10): OpRow[] {
   return ops.slice(0, limit).map((op) => ({

@@ -1,5 +1,6 @@
 import { effectiveSwitches } from './levels';
 import type { LayerConfig, ModelConfig, TrainConfig } from './types';
+import { formatBytes as formatByteSize } from '../common/format';
 
 /** A memory estimate for one training step, in bytes, by what holds it. */
 export interface MemoryPrediction {
@@ -193,14 +194,7 @@ export function predictMemory(config: TrainConfig): MemoryPrediction | undefined
   };
 }
 
-/** Formats bytes as the largest fitting binary unit with three significant digits. */
+/** Formats a predicted size with three significant digits (`1.50 KiB`): predictions are exact, so the digits are too. */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toPrecision(3)} ${units[unit]}`;
+  return formatByteSize(bytes, { significant: 3 });
 }

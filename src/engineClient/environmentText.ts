@@ -1,19 +1,17 @@
 import type { EnvironmentReport } from '../protocol/types';
+import { formatBytes } from '../common/format';
 import { autoBackend } from '../protocol/backends';
-
-const GIB = 1024 ** 3;
-const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
 
 /** Renders an environment report as the plain text shown by `trainlens doctor` and the TrainLens output channel. */
 export function formatEnvironmentReport(report: EnvironmentReport): string {
   const lines = [
     `Node ${report.node.version} on ${report.os.platform} ${report.os.arch} (kernel ${report.os.release})`,
-    `CPU: ${report.cpu.model}, ${report.cpu.cores} cores; memory ${gib(report.memory.totalBytes)} total, ${gib(report.memory.freeBytes)} free`,
+    `CPU: ${report.cpu.model}, ${report.cpu.cores} cores; memory ${formatBytes(report.memory.totalBytes)} total, ${formatBytes(report.memory.freeBytes)} free`,
   ];
   if (report.gpus.length === 0) lines.push(`GPU: none (${report.gpuReason ?? 'not detected'})`);
   for (const gpu of report.gpus) {
     lines.push(
-      `GPU: ${gpu.name}, ${gib(gpu.memoryUsedBytes)} of ${gib(gpu.memoryTotalBytes)} used, ${gpu.utilizationPercent}% busy, driver ${gpu.driverVersion}`,
+      `GPU: ${gpu.name}, ${formatBytes(gpu.memoryUsedBytes)} of ${formatBytes(gpu.memoryTotalBytes)} used, ${gpu.utilizationPercent}% busy, driver ${gpu.driverVersion}`,
     );
   }
   lines.push('TF.js backends, in the order engine.backend: auto tries them:');

@@ -14,17 +14,8 @@ export function formatUs(us: number): string {
   return formatMs(us / 1000);
 }
 
-/** Bytes in binary units: `512 B`, `3.2 MiB`, `1.5 GiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
+/** Bytes in binary units (`512 B`, `3.2 MiB`): the one helper every layer uses. */
+export { formatBytes } from '../../src/common/format';
 
 /** A percentage with up to two decimals: `12.5%`. */
 export function formatPercent(percent: number): string {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { percentile, sortedNumbers } from '../../common/stats';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
 import { validateConfigText } from '../../config/validate';
@@ -105,14 +106,13 @@ export function measuredTiming(
 ): { steps: number; samplesPerSec: number; p50StepMs: number; p90StepMs: number } | null {
   const times = result.stepTimesMs.slice(after);
   if (times.length === 0) return null;
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  const sorted = sortedNumbers(times);
   const total = times.reduce((a, b) => a + b, 0);
   return {
     steps: times.length,
     samplesPerSec: total > 0 ? round3((times.length * result.samplesPerStep * 1000) / total) : 0,
-    p50StepMs: round3(at(0.5)),
-    p90StepMs: round3(at(0.9)),
+    p50StepMs: round3(percentile(sorted, 50)),
+    p90StepMs: round3(percentile(sorted, 90)),
   };
 }
 
