@@ -7,6 +7,14 @@ import { builtinModules } from 'node:module';
 /** Node built-in module names, bare and with the `node:` prefix. */
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
+const noVscode = { name: 'vscode', message: 'Only src/extension may import vscode; keep this layer headless.' };
+
+/** The engine process's internals: only the engine imports them (the host side uses src/engineClient). */
+const noEngineInternals = {
+  regex: '^(\\.\\./)+engine(/|$)',
+  message: 'src/engine is the engine process: talk to it through src/engineClient and the types in src/protocol.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -52,13 +60,36 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Only src/extension may talk to VS Code; everything else must run headless (CLI, engine child, CI).
+    // Only src/extension may talk to VS Code; everything else must run headless (CLI, engine child, CI). Outside
+    // the engine process, nothing imports its internals: the host side goes through src/engineClient and the
+    // protocol.
     files: ['src/**/*.ts'],
-    ignores: ['src/extension/**'],
+    ignores: ['src/extension/**', 'src/engine/**', 'src/protocol/**', 'src/common/**', '**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noEngineInternals] }] },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noEngineInternals] }] },
+  },
+  {
+    files: ['src/engine/**/*.ts', 'src/**/*.test.ts'],
+    ignores: ['src/protocol/**', 'src/common/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+  {
+    // Shared helpers (formats, statistics) run in every layer, the webviews included: no imports at all.
+    files: ['src/common/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode; keep this layer headless.' }] },
+        {
+          paths: [noVscode, ...nodeBuiltins.map((name) => ({ name, message: 'src/common runs in webviews too.' }))],
+          patterns: [
+            { group: ['../*', '@*', '[a-z]*'], message: 'src/common imports nothing: it is shared by every layer.' },
+          ],
+        },
       ],
     },
   },

@@ -162,6 +162,7 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
       ...(profile.stepsNote ? { note: profile.stepsNote } : {}),
     },
     breakdown,
+    ...(profile.run?.status ? { run: runStatusOf(profile.run) } : {}),
     ...(profile.gpuUtilization !== undefined ? { gpuUtilizationPercent: round(profile.gpuUtilization * 100, 2) } : {}),
     ...(profile.gpuUtilizationTimeline
       ? {
@@ -189,6 +190,16 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     topOperators: rows(profile.operators),
     findings: findingsOf(profile),
     stats: { events: profile.stats.events, megabytes: round(profile.stats.bytes / 1024 / 1024, 1) },
+  };
+}
+
+/** How a TrainLens run stands, for the report: a killed run says so, with the last step it reached. */
+function runStatusOf(run: NonNullable<Profile['run']>): NonNullable<AnalysisReport['run']> {
+  return {
+    status: run.status ?? 'running',
+    ...(run.lastStep !== undefined ? { lastStep: run.lastStep } : {}),
+    ...(run.failure ? { failure: { kind: run.failure.kind, message: run.failure.message } } : {}),
+    ...(run.interruptedBecause ? { interruptedBecause: run.interruptedBecause } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { DeviceInfo, DistributedInfo, ProfileSource } from '../protocol/analysis';
+import type { RunFailureInfo, RunStatus } from '../protocol/runRecord';
 import type { ProfileTimeline } from './spans';
 /**
  * The Profile: what every analysis rule, report and panel reads, whatever the source (a Kineto/PyTorch trace, an
@@ -118,9 +119,14 @@ export interface Profile {
     readonly checkpointEvery?: number;
     readonly validationEvery?: number;
     readonly configPath?: string;
-    /** How the run ended and why, from run.json. */
-    readonly status?: string;
+    /** How the run ended and why, from run.json (`interrupted`: its engine was killed before it ended). */
+    readonly status?: RunStatus;
     readonly reason?: string;
+    /** The failure by kind (out of memory, NaN, data, config, …), when the run failed. */
+    readonly failure?: RunFailureInfo;
+    /** The furthest step the run reached, and why it reads as interrupted. */
+    readonly lastStep?: number;
+    readonly interruptedBecause?: string;
     /** The memory monitor's events (warn, act, tensor-leak, action) with their evidence. */
     readonly events?: ReadonlyArray<{
       readonly kind: string;

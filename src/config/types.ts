@@ -3,6 +3,7 @@
  * because the schema's defaults are applied where the config is used; the schema, not this file, is the source of
  * truth for what is valid.
  */
+import type { RequestedBackend } from '../protocol/backends';
 export interface TrainConfig {
   readonly version: 1;
   readonly model: ModelConfig;
@@ -120,7 +121,7 @@ export interface MonitoringConfig {
 
 /** `engine`. */
 export interface EngineConfig {
-  readonly backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  readonly backend?: RequestedBackend;
   readonly threads?: number;
   readonly memory_limit_mb?: number;
 }

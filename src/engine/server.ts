@@ -9,7 +9,7 @@ import {
   StartRunRequest,
 } from '../protocol/engine';
 import { probeEnvironment } from './environment/probe';
-import { startRun } from './run/runHandler';
+import { startRun, type ActiveRun } from './run/runHandler';
 import type { EnvironmentReport } from '../protocol/types';
 import { TRAINLENS_VERSION } from '../protocol/version';
 
@@ -36,7 +36,7 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
   let environment: EnvironmentReport | undefined;
   let nativeModulesPaths: string[] = [];
   const probe = () => probeEnvironment({ engineDir: host.engineDir, nativeModulesPaths });
-  const runs = new Map<string, { stop: boolean; done?: Promise<unknown> }>();
+  const runs = new Map<string, ActiveRun>();
 
   connection.onRequest(InitializeRequest.type, async (params) => {
     if (params.protocolVersion !== ENGINE_PROTOCOL_VERSION) {
@@ -68,6 +68,8 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
     if (!run)
       throw new ResponseError(EngineErrorCodes.unknownRun, `No run with id ${params.runId} is active in this engine.`);
     run.stop = true;
+    // Force: the loop stops before its next step without writing the emergency checkpoint.
+    if (params.force) run.force = true;
     return { accepted: true };
   });
 

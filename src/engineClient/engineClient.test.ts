@@ -6,7 +6,7 @@ import { EngineErrorCodes, EnvironmentRequest, StartRunRequest } from '../protoc
 import { EngineClient } from './engineClient';
 
 // A real engine child process, run from sources through tsx, spoken to over its IPC channel.
-const ENGINE = join(__dirname, '..', 'main.ts');
+const ENGINE = join(__dirname, '..', 'engine', 'main.ts');
 const start = () =>
   EngineClient.start({ enginePath: ENGINE, execArgv: ['--import', 'tsx'], clientName: 'engine-client-test' });
 

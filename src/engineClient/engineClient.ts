@@ -12,6 +12,7 @@ import {
   LogNotification,
   ShutdownRequest,
 } from '../protocol/engine';
+import { RunRouter } from './runRouter';
 
 /** How to start the engine process. */
 export interface EngineClientOptions {
@@ -48,11 +49,16 @@ export class EngineClient {
   private readonly exitListeners: Array<(exit: EngineExit) => void> = [];
   private exitInfo: EngineExit | undefined;
 
+  /** Routes run notifications to the run they belong to (see {@link startRun} in runSession.ts). */
+  readonly runs: RunRouter;
+
   private constructor(
     private readonly child: ChildProcess,
     /** The JSON-RPC connection, for run requests and event notifications. */
     readonly connection: MessageConnection,
-  ) {}
+  ) {
+    this.runs = new RunRouter(connection);
+  }
 
   /** What the engine answered to `initialize`: its version, pid and the environment report. */
   info!: InitializeRequest.Result;

@@ -1,16 +1,11 @@
-import {
-  CancelRunRequest,
-  MemorySampleNotification,
-  MetricsNotification,
-  ProgressNotification,
-  RunFailedNotification,
-  RunFinishedNotification,
-  StartRunRequest,
-} from '../protocol/engine';
+import { CancelRunRequest, type RunOptions, StartRunRequest, type ProgressNotification } from '../protocol/engine';
+import type { MemorySampleNotification, MetricsNotification } from '../protocol/engine';
+import type { RunFailureKind } from '../protocol/runRecord';
 import type { RunSummary } from '../protocol/types';
 import type { EngineClient } from './engineClient';
+import type { RunEvent } from './runRouter';
 
-/** A run that failed in the engine: its message names the file, the place and the fix. */
+/** A run that failed in the engine: its message names the file, the place and the fix; `kind` says what failed. */
 export class RunFailure extends Error {
   constructor(
     message: string,
@@ -18,6 +13,10 @@ export class RunFailure extends Error {
     readonly file?: string,
     /** The dotted config path at fault, when known. */
     readonly path?: string,
+    /** What failed: out of memory, NaN, the data, the config, a forced stop, or the engine itself. */
+    readonly kind: RunFailureKind = 'internal',
+    /** The step the run was in, when it had started training. */
+    readonly step?: number,
   ) {
     super(message);
     this.name = 'RunFailure';
@@ -37,32 +36,51 @@ export interface RunSession {
   readonly runDir: string;
   /** Resolves with the summary when the run ends (completed or stopped); rejects with a {@link RunFailure}. */
   readonly outcome: Promise<RunSummary>;
-  /** Asks the engine to stop the run gracefully (emergency checkpoint); `force` kills it. */
+  /** Asks the engine to stop the run gracefully (emergency checkpoint); `force` stops it without one. */
   cancel(force?: boolean): Promise<void>;
 }
 
 /**
- * Starts a run in the engine and follows it: the one place where the extension and the CLI subscribe to a run's
- * notifications. Rejects (before the run starts) with the engine's ResponseError when it refuses the request
- * (an invalid config, a missing file). One run per client at a time: its handlers replace earlier ones.
+ * Starts a run in the engine and follows it: the one place where the extension, the CLI and the tuner follow a
+ * run. Its events come through the client's {@link RunRouter} by run id, so several runs may share one client.
+ * Rejects (before the run starts) with the engine's ResponseError when it refuses the request (an invalid config,
+ * a missing file).
  */
 export async function startRun(
   client: EngineClient,
-  params: StartRunRequest.Params,
+  options: RunOptions,
   listeners: RunListeners = {},
 ): Promise<RunSession> {
   const { connection } = client;
+  const started = await connection.sendRequest(StartRunRequest.type, options);
+  let release: () => void = () => undefined;
   const outcome = new Promise<RunSummary>((resolve, reject) => {
-    connection.onNotification(RunFinishedNotification.type, (p) => resolve(p.summary));
-    connection.onNotification(RunFailedNotification.type, (p) => reject(new RunFailure(p.message, p.file, p.path)));
-    client.onExit((exit) => reject(new RunFailure(`the engine stopped during the run: ${exit.reason}`)));
+    const onEvent = (event: RunEvent): void => {
+      switch (event.method) {
+        case 'progress':
+          return listeners.onProgress?.(event.params);
+        case 'metrics':
+          return listeners.onMetrics?.(event.params);
+        case 'memory':
+          return listeners.onMemory?.(event.params);
+        case 'finished':
+          release();
+          return resolve(event.params.summary);
+        case 'failed': {
+          release();
+          const { message, file, path, kind, step } = event.params;
+          return reject(new RunFailure(message, file, path, kind, step));
+        }
+      }
+    };
+    release = client.runs.claim(started.runId, onEvent);
+    client.onExit((exit) => {
+      release();
+      reject(new RunFailure(`the engine stopped during the run: ${exit.reason}`));
+    });
   });
-  // Nobody awaits the outcome when the start request itself is refused.
+  // A caller that only starts the run (and never awaits the outcome) must not see an unhandled rejection.
   outcome.catch(() => undefined);
-  connection.onNotification(ProgressNotification.type, (p) => listeners.onProgress?.(p));
-  connection.onNotification(MetricsNotification.type, (p) => listeners.onMetrics?.(p));
-  connection.onNotification(MemorySampleNotification.type, (p) => listeners.onMemory?.(p));
-  const started = await connection.sendRequest(StartRunRequest.type, params);
   return {
     ...started,
     outcome,

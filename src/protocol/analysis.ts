@@ -2,6 +2,7 @@
  * The analysis of a profile as the CLI contract's JSON (`trainlens analyze --format json`) and as the panels show
  * it. Types only: the webviews import this file.
  */
+import type { RunFailureKind, RunStatus } from './runRecord';
 import type { Finding } from './types';
 
 /** Where a profile came from. */
@@ -34,6 +35,16 @@ export interface AnalysisReport {
     readonly p50Ms: number;
     readonly p90Ms: number;
     readonly note?: string;
+  };
+  /**
+   * How a TrainLens run stands (run directories only): `interrupted` when its engine was killed before the run
+   * ended, with the last step it reached.
+   */
+  readonly run?: {
+    readonly status: RunStatus;
+    readonly lastStep?: number;
+    readonly failure?: { readonly kind: RunFailureKind; readonly message: string };
+    readonly interruptedBecause?: string;
   };
   /** Mean per step, in the source's category order. */
   readonly breakdown: ReadonlyArray<{ readonly category: string; readonly ms: number; readonly percent: number }>;

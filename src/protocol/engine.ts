@@ -7,10 +7,12 @@
  * test keeps the two in sync.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { EnvironmentReport, Finding, RunSummary, TraceEvent } from './types';
+import type { EnvironmentReport, RunSummary } from './types';
+import type { RequestedBackend } from './backends';
+import type { RunFailureInfo } from './runRecord';
 
 /** Bumped whenever a message changes shape; the host refuses an engine that speaks another version. */
-export const ENGINE_PROTOCOL_VERSION = 1;
+export const ENGINE_PROTOCOL_VERSION = 2;
 
 /** Error codes the engine puts in JSON-RPC error responses (application range, see JSON-RPC 2.0 §5.1). */
 export const EngineErrorCodes = {
@@ -49,27 +51,33 @@ export namespace EnvironmentRequest {
   export const type = new RequestType0<EnvironmentReport, void>(method);
 }
 
+/**
+ * What to run: one typed object that goes as it is through every hop (the CLI's flags or the extension's command →
+ * `run/start` → the engine's run), so no hop copies its optional fields by hand.
+ */
+export interface RunOptions {
+  /** Absolute path of the training YAML. */
+  readonly configPath: string;
+  /** Folder that receives the run directory; defaults to `.trainlens/runs` next to the config. */
+  readonly outDir?: string;
+  readonly steps?: number;
+  readonly epochs?: number;
+  readonly backend?: RequestedBackend;
+  /** A run directory to continue, or `latest`. */
+  readonly resume?: string;
+  /** Record a trace and analyse it when the run ends. */
+  readonly profile?: boolean;
+  /**
+   * Measure the steps after this many (a tuning trial's warm-up): run.json's `timing.measured` then has their
+   * samples per second and step-time percentiles.
+   */
+  readonly measureAfter?: number;
+}
+
 /** Sent by the host to start a training (or profiling) run; the engine answers once the run is accepted. */
 export namespace StartRunRequest {
   export const method = 'run/start' as const;
-  export interface Params {
-    /** Absolute path of the training YAML. */
-    readonly configPath: string;
-    /** Folder that receives the run directory; defaults to `.trainlens/runs` next to the config. */
-    readonly outDir?: string;
-    readonly steps?: number;
-    readonly epochs?: number;
-    readonly backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-    /** A run directory to continue, or `latest`. */
-    readonly resume?: string;
-    /** Record a trace and analyse it when the run ends. */
-    readonly profile?: boolean;
-    /**
-     * Measure the steps after this many (a tuning trial's warm-up): run.json's `timing.measured` then has their
-     * samples per second and step-time percentiles.
-     */
-    readonly measureAfter?: number;
-  }
+  export type Params = RunOptions;
   export interface Result {
     readonly runId: string;
     readonly runDir: string;
@@ -141,26 +149,6 @@ export namespace MemorySampleNotification {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Sent by the engine while profiling: a batch of Chrome trace events, in time order. */
-export namespace TraceChunkNotification {
-  export const method = 'run/traceChunk' as const;
-  export interface Params {
-    readonly runId: string;
-    readonly events: readonly TraceEvent[];
-  }
-  export const type = new NotificationType<Params>(method);
-}
-
-/** Sent by the engine when an analysis rule fires during or after a run. */
-export namespace FindingNotification {
-  export const method = 'run/finding' as const;
-  export interface Params {
-    readonly runId: string;
-    readonly finding: Finding;
-  }
-  export const type = new NotificationType<Params>(method);
-}
-
 /** Sent by the engine once when a run ends normally or by cancellation. */
 export namespace RunFinishedNotification {
   export const method = 'run/finished' as const;
@@ -171,15 +159,11 @@ export namespace RunFinishedNotification {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Sent by the engine once when a run fails; the message names the file, the place and the fix. */
+/** Sent by the engine once when a run fails or is force-stopped: the failure's kind and message (as in run.json). */
 export namespace RunFailedNotification {
   export const method = 'run/failed' as const;
-  export interface Params {
+  export interface Params extends RunFailureInfo {
     readonly runId: string;
-    readonly message: string;
-    readonly file?: string;
-    /** Dotted config path, when the failure comes from a config value. */
-    readonly path?: string;
   }
   export const type = new NotificationType<Params>(method);
 }

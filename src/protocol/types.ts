@@ -33,7 +33,8 @@ export interface Finding {
 export type BackendStatus = 'installed' | 'missing' | 'unusable';
 
 /** The TF.js backends TrainLens knows, in the order `engine.backend: auto` tries them. */
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendName } from './backends';
+import type { BackendName } from './backends';
 
 /** One row of the backend table: a candidate, whether it can be used and why not. */
 export interface BackendCandidate {

@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { defined } from '../common/defined';
 import { applyTextEdits, setConfigValueEdits } from '../config/edit';
 import { parseDocument } from 'yaml';
 import { EngineClient } from '../engineClient/engineClient';
 import { RunFailure, startRun } from '../engineClient/runSession';
+import type { RunFailureKind } from '../protocol/runRecord';
+import { tryReadRunRecord } from '../runStore/readRunRecord';
 import type { Params, Trial, TrialStatus } from './types';
 
 /** How trials are run and measured. */
@@ -70,13 +73,41 @@ interface Measurement {
   readonly reason?: string;
 }
 
-interface RunJson {
-  readonly status?: string;
+/** What a trial's run record says: how it ended (by failure kind, never by message text) and what it measured. */
+export interface TrialRun {
+  /** `ok` when the run completed with measured steps; undefined when the record does not decide (no record). */
+  readonly status?: TrialStatus;
   readonly reason?: string;
-  readonly summary?: { readonly peakMemoryBytes?: number };
-  readonly timing?: {
-    readonly measured?: { samplesPerSec: number; p50StepMs: number; p90StepMs: number } | null;
+  readonly measured?: { samplesPerSec: number; p50StepMs: number; p90StepMs: number } | null;
+  readonly peakBytes: number;
+  /** The furthest step the run reached. */
+  readonly lastStep: number;
+}
+
+/** Trial statuses of the run record's failure kinds. */
+const STATUS_OF_FAILURE: Readonly<Record<RunFailureKind, TrialStatus>> = {
+  oom: 'oom',
+  nan: 'nan',
+  data: 'failed',
+  config: 'failed',
+  cancelled: 'failed',
+  internal: 'failed',
+};
+
+/** The tuner's reader of a trial's run.json (through the run store's reader, so a killed run reads as interrupted). */
+export function readTrialRun(runDir: string): TrialRun {
+  const run = tryReadRunRecord(runDir);
+  if (!run) return { peakBytes: 0, lastStep: 0 };
+  const base = {
+    measured: run.timing?.measured ?? null,
+    peakBytes: run.summary?.peakMemoryBytes ?? 0,
+    lastStep: run.lastStep,
   };
+  if (run.status === 'interrupted')
+    return { ...base, status: 'interrupted', reason: `interrupted at step ${run.lastStep}: ${run.interruptedBecause}` };
+  if (run.failure) return { ...base, status: STATUS_OF_FAILURE[run.failure.kind], reason: run.failure.message };
+  if (run.status === 'completed' && run.timing?.measured) return { ...base, status: 'ok' };
+  return { ...base, status: 'failed', ...(run.reason ? { reason: run.reason } : { reason: 'no measurement' }) };
 }
 
 /** Runs the trial config once in a fresh engine process. */
@@ -84,9 +115,11 @@ async function measureOnce(options: TrialOptions, configFile: string, outDir: st
   const client = await EngineClient.start({
     enginePath: options.enginePath,
     clientName: 'trainlens-tuner',
-    ...(options.execArgv ? { execArgv: options.execArgv } : {}),
-    ...(options.execPath ? { execPath: options.execPath } : {}),
-    ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}),
+    ...defined({
+      execArgv: options.execArgv,
+      execPath: options.execPath,
+      nativeModulesPath: options.nativeModulesPath,
+    }),
   });
   const pid = client.info.pid;
   options.onProcess?.(pid, true);
@@ -132,26 +165,18 @@ async function measureOnce(options: TrialOptions, configFile: string, outDir: st
       void session.cancel(true).catch(() => undefined);
       setTimeout(() => client.kill(), 2000).unref();
     }, options.timeoutMs);
-    let failure: string | undefined;
+    let failure: RunFailure | undefined;
     await session.outcome.catch((error: unknown) => {
-      failure = error instanceof RunFailure ? error.message : String(error);
+      failure = error instanceof RunFailure ? error : new RunFailure(String(error));
     });
     if (options.signal?.aborted) throw new Error('cancelled');
-    const run = readRun(session.runDir);
-    const reason = run.reason ?? failure;
+    const run = readTrialRun(session.runDir);
+    const reason = run.reason ?? failure?.message;
+    // A failure the engine reported but could not record (it died) still has its kind.
+    const recorded = run.status ?? (failure ? STATUS_OF_FAILURE[failure.kind] : 'failed');
     const status: TrialStatus =
-      reachedMs !== undefined
-        ? 'ok'
-        : timedOut || target !== undefined
-          ? 'timeout'
-          : reason && /out of memory|OutOfMemory|memory limit/i.test(reason)
-            ? 'oom'
-            : reason && /NaN|Infinity/.test(reason)
-              ? 'nan'
-              : run.status === 'completed' && run.timing?.measured
-                ? 'ok'
-                : 'failed';
-    const measured = run.timing?.measured;
+      reachedMs !== undefined ? 'ok' : timedOut || target !== undefined ? 'timeout' : recorded;
+    const measured = run.measured;
     const missed =
       target !== undefined && reachedMs === undefined
         ? `the loss did not reach ${target}${lastLoss !== undefined ? ` (last ${lastLoss.toPrecision(4)})` : ''}${timedOut ? ` within ${options.timeoutMs / 1000} s` : ''}`
@@ -162,7 +187,7 @@ async function measureOnce(options: TrialOptions, configFile: string, outDir: st
       samplesPerSec: status === 'ok' && measured ? measured.samplesPerSec : 0,
       p50: measured?.p50StepMs ?? 0,
       p90: measured?.p90StepMs ?? 0,
-      peakBytes: run.summary?.peakMemoryBytes ?? 0,
+      peakBytes: run.peakBytes,
       ...(status !== 'ok'
         ? { reason: missed ?? (timedOut ? `over ${options.timeoutMs} ms` : (reason ?? 'no measurement')) }
         : {}),
@@ -172,16 +197,6 @@ async function measureOnce(options: TrialOptions, configFile: string, outDir: st
     options.signal?.removeEventListener('abort', abort);
     if (!client.exited) await client.shutdown().catch(() => client.kill());
     options.onProcess?.(pid, false);
-  }
-}
-
-function readRun(runDir: string): RunJson {
-  const file = join(runDir, 'run.json');
-  if (!existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunJson;
-  } catch {
-    return {};
   }
 }
 

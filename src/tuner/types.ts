@@ -10,7 +10,7 @@ export type ParamValue = number | string | boolean;
 export type Params = Readonly<Record<string, ParamValue>>;
 
 /** How a trial ended. */
-export type TrialStatus = 'ok' | 'oom' | 'nan' | 'timeout' | 'pruned' | 'failed';
+export type TrialStatus = 'ok' | 'oom' | 'nan' | 'timeout' | 'pruned' | 'failed' | 'interrupted';
 
 /** One measured (or pruned) configuration, as the CLI contract prints it. */
 export interface Trial {

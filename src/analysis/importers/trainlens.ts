@@ -1,36 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_PHASES } from '../../protocol/runPhases';
+import type { RunRecordView } from '../../protocol/runRecord';
+import { readRunRecord, tryReadRunRecord } from '../../runStore/readRunRecord';
 import type { SpanRecorder } from '../spans';
 import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
 
-/** What the analysis needs from run.json. */
-interface RunJson {
-  readonly config?: {
-    readonly monitoring?: { readonly log_every?: number; readonly checkpoints?: { readonly every?: number } };
-    readonly training?: { readonly validation_every?: number };
-    readonly engine?: { readonly backend?: string; readonly memory_limit_mb?: number };
-    readonly data?: { readonly batch_size?: number };
-  };
-  readonly resolved?: {
-    readonly backend?: string;
-    readonly skippedBackends?: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
-  };
-  readonly environment?: {
-    readonly node?: { readonly version?: string };
-    readonly cpu?: { readonly model?: string; readonly cores?: number };
-    readonly os?: { readonly platform?: string; readonly release?: string; readonly arch?: string };
-    readonly trainlensVersion?: string;
-    readonly gpus?: ReadonlyArray<{ readonly name: string; readonly memoryTotalBytes?: number }>;
-    readonly backends?: ReadonlyArray<{ readonly name: string; readonly status: string }>;
-    readonly memory?: { readonly totalBytes?: number };
-  };
-  readonly configPath?: string;
-  readonly summary?: { readonly samplesPerSec?: number };
-  readonly status?: string;
-  readonly reason?: string;
-  readonly events?: ReadonlyArray<{ kind: string; message: string; evidence?: Record<string, number | string> }>;
-}
+/** What the analysis reads of run.json: the run store's reader's view (a killed run reads as interrupted). */
+type RunJson = Partial<RunRecordView>;
 
 /**
  * Builds a {@link Profile} from a TrainLens run directory's `trace.json` events: each `step` span is a step, and the
@@ -114,6 +91,9 @@ export class TrainLensProfileBuilder {
         ...(run.configPath ? { configPath: run.configPath } : {}),
         ...(run.status ? { status: run.status } : {}),
         ...(run.reason ? { reason: run.reason } : {}),
+        ...(run.failure ? { failure: run.failure } : {}),
+        ...(run.lastStep !== undefined ? { lastStep: run.lastStep } : {}),
+        ...(run.interruptedBecause ? { interruptedBecause: run.interruptedBecause } : {}),
         ...(run.events ? { events: run.events } : {}),
       },
       stats: { events: this.events, bytes },
@@ -137,23 +117,24 @@ function environmentOf(run: RunJson): Array<readonly [string, string]> {
   return rows.filter((r): r is readonly [string, string] => r !== undefined);
 }
 
-/** The trace.json of a run directory, or why there is none. */
+/** The trace.json of a run directory, or why there is none (saying how the run ended when it did not finish). */
 export function runTracePath(runDir: string): string {
   const trace = join(runDir, 'trace.json');
-  if (!existsSync(join(runDir, 'run.json'))) throw new Error('this folder is not a TrainLens run (no run.json)');
-  if (!existsSync(trace))
-    throw new Error(
-      'the run has no trace.json: profile it with "trainlens profile CONFIG" or set monitoring.profiling.enabled: true',
-    );
+  const run = readRunRecord(runDir);
+  if (!existsSync(trace)) {
+    const how =
+      run.status === 'interrupted'
+        ? `the run was interrupted at step ${run.lastStep} (${run.interruptedBecause}) before it wrote trace.json`
+        : run.status === 'running'
+          ? `the run is still running (step ${run.lastStep}) and has not written trace.json yet`
+          : 'the run has no trace.json';
+    throw new Error(`${how}: profile it with "trainlens profile CONFIG" or set monitoring.profiling.enabled: true`);
+  }
   return trace;
 }
 
 function readRunJson(runDir: string): RunJson {
-  try {
-    return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunJson;
-  } catch {
-    return {};
-  }
+  return tryReadRunRecord(runDir) ?? {};
 }
 
 /**

@@ -1,7 +1,8 @@
+import { BACKEND_NAMES } from '../../protocol/backends';
 import type { Rule } from './rule';
 
 /** Backends from fastest to slowest, as `engine.backend: auto` tries them. */
-const SPEED_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const SPEED_ORDER: readonly string[] = BACKEND_NAMES;
 
 /**
  * Backend fallback (TrainLens runs): the run trained on a slower backend than one that is installed here, because

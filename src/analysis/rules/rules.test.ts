@@ -106,7 +106,8 @@ test('TrainLens runs: host sync, checkpoint and eval overhead with fixes from th
 
 test('NaN loss and tensor leaks from the run record; a dominant kernel', () => {
   const run = { backend: 'wasm', requestedBackend: 'auto', installedBackends: ['wasm'], logEvery: 5 };
-  const failed = { ...run, status: 'failed', reason: 'the loss became NaN at step 12 (optimization.nan_guard: stop).' };
+  const reason = 'the loss became NaN at step 12 (optimization.nan_guard: stop).';
+  const failed = { ...run, status: 'failed' as const, reason, failure: { kind: 'nan' as const, message: reason } };
   assert.equal(nanLoss(profile({}, { run: failed }))!.fix?.path, 'training.clip_norm');
   assert.equal(nanLoss(profile({}, { run })), undefined);
   const events = [

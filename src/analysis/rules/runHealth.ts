@@ -2,8 +2,9 @@ import type { Rule } from './rule';
 
 /** NaN/Inf loss (TrainLens runs): the NaN guard stopped the run, or skipped steps. Fix: clip gradients. */
 export const nanLoss: Rule = (profile) => {
-  const reason = profile.run?.reason;
-  if (!reason || !/the loss became (NaN|-?Infinity)/.test(reason)) return undefined;
+  const failure = profile.run?.failure;
+  if (failure?.kind !== 'nan') return undefined;
+  const reason = failure.message;
   return {
     id: 'nan-loss',
     severity: 'high',

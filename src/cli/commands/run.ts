@@ -10,6 +10,8 @@ import type { RunSummary } from '../../protocol/types';
 import { analyzeProfile, formatReport, loadProfile, type AnalysisReport } from '../../analysis/analyze';
 import { createProgress, type Progress } from '../progress';
 import { ProblemsFound } from './validate';
+import { defined } from '../../common/defined';
+import { REQUESTED_BACKENDS, type RequestedBackend } from '../../protocol/backends';
 
 /** Options of `run` (and of `profile`, which uses the same training path). */
 export interface RunOptions {
@@ -73,8 +75,12 @@ export async function trainConfig(
 ): Promise<RunSummary> {
   const steps = positiveInt(options.steps, '--steps');
   const epochs = positiveInt(options.epochs, '--epochs');
-  if (options.backend && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(options.backend)) {
-    throw new CliError(`unknown --backend "${options.backend}".`, ExitCode.usage, 'Use auto, tensorflow, wasm or cpu.');
+  if (options.backend && !(REQUESTED_BACKENDS as readonly string[]).includes(options.backend)) {
+    throw new CliError(
+      `unknown --backend "${options.backend}".`,
+      ExitCode.usage,
+      `Use ${REQUESTED_BACKENDS.slice(0, -1).join(', ')} or ${REQUESTED_BACKENDS.at(-1)}.`,
+    );
   }
   let progress: Progress | undefined;
   const client = await EngineClient.start({
@@ -94,15 +100,15 @@ export async function trainConfig(
     try {
       session = await startRun(
         client,
-        {
+        defined({
           configPath: config,
-          ...(options.out ? { outDir: options.out } : {}),
-          ...(steps ? { steps } : {}),
-          ...(epochs ? { epochs } : {}),
-          ...(options.backend ? { backend: options.backend as 'auto' } : {}),
-          ...(options.resume ? { resume: options.resume } : {}),
-          ...(options.profile ? { profile: true } : {}),
-        },
+          outDir: options.out,
+          steps,
+          epochs,
+          backend: options.backend as RequestedBackend | undefined,
+          resume: options.resume,
+          profile: options.profile,
+        }),
         {
           onMetrics: (p) => {
             if (p.values['loss'] !== undefined) lastLoss = p.values['loss'];

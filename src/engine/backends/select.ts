@@ -3,9 +3,10 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendCandidate, BackendName, EnvironmentReport } from '../../protocol/types';
 import { installWasmMatMulFix, installWasmMissingKernels } from './kernelFixes';
 import { findWasmDir } from './wasmFiles';
+import { BACKEND_NAMES, type RequestedBackend } from '../../protocol/backends';
 
 /** What the config asks for (`engine.backend`). */
-export type RequestedBackend = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type { RequestedBackend } from '../../protocol/backends';
 
 /** The backend a run uses, and why each faster candidate was skipped. */
 export interface BackendSelection {
@@ -33,7 +34,7 @@ export interface SelectOptions {
 function candidatesFor(requested: RequestedBackend): BackendName[] {
   switch (requested) {
     case 'auto':
-      return ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+      return [...BACKEND_NAMES];
     case 'tensorflow':
       return ['tensorflow-gpu', 'tensorflow'];
     case 'wasm':

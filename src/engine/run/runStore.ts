@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { RunRecord } from '../../protocol/runRecord';
 import type { MetricsRecord } from '../train/loop';
 
-/** A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl, memory.jsonl, checkpoints/ and trace.json. */
-export interface RunRecord {
+/**
+ * A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl, memory.jsonl, checkpoints/ and trace.json.
+ * Only {@link RunRecordWriter} (runRecordWriter.ts) calls `writeRunJson`.
+ */
+export interface RunStore {
   readonly id: string;
   readonly dir: string;
   /** Rewrites run.json atomically (temp file + rename), so a crash never leaves half a file. */
-  writeRunJson(content: unknown): void;
+  writeRunJson(record: RunRecord): void;
   appendMetrics(row: unknown): void;
   appendMemory(row: unknown): void;
   /** Writes trace.json (Chrome trace-event format, opens in Perfetto) atomically. */
@@ -24,18 +28,18 @@ export function newRunId(now = new Date()): string {
 }
 
 /** Creates the run directory under `runsDir`. */
-export function createRunRecord(runsDir: string, id = newRunId()): RunRecord {
+export function createRunStore(runsDir: string, id = newRunId()): RunStore {
   const dir = join(runsDir, id);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'metrics.jsonl'), '');
-  return openRunRecord(dir);
+  return openRunStore(dir);
 }
 
 /**
  * Reopens an existing run directory to continue it after `step`: metrics rows logged after that step (by a run that
  * was killed after its last checkpoint) are dropped, so the resumed run's rows follow on exactly.
  */
-export function reopenRunRecord(dir: string, step: number): RunRecord {
+export function reopenRunStore(dir: string, step: number): RunStore {
   const metrics = join(dir, 'metrics.jsonl');
   const kept = (existsSync(metrics) ? readFileSync(metrics, 'utf8') : '').split('\n').filter((line) => {
     if (!line.trim()) return false;
@@ -46,17 +50,17 @@ export function reopenRunRecord(dir: string, step: number): RunRecord {
     }
   });
   writeFileSync(metrics, kept.map((line) => `${line}\n`).join(''));
-  return openRunRecord(dir);
+  return openRunStore(dir);
 }
 
-function openRunRecord(dir: string): RunRecord {
+function openRunStore(dir: string): RunStore {
   const metrics = join(dir, 'metrics.jsonl');
   const memory = join(dir, 'memory.jsonl');
   return {
     id: basename(dir),
     dir,
-    writeRunJson(content) {
-      writeAtomically(join(dir, 'run.json'), `${JSON.stringify(content, null, 2)}\n`);
+    writeRunJson(record) {
+      writeAtomically(join(dir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
     },
     writeTrace(content) {
       writeAtomically(join(dir, 'trace.json'), `${JSON.stringify(content)}\n`);

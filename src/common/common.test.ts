@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatBytes } from './format';
+import { defined } from './defined';
 import { percentile, sortedNumbers } from './stats';
 
 test('formatBytes picks the largest unit and one decimal by default', () => {
@@ -30,4 +31,11 @@ test('percentile is the nearest rank and finite on no values', () => {
   // No spread into a call: 300k values sort and rank without a stack overflow.
   const big = sortedNumbers(Array.from({ length: 300_000 }, (_, i) => 300_000 - i));
   assert.equal(percentile(big, 100), 300_000);
+});
+
+test('defined drops the undefined fields and keeps falsy values', () => {
+  const value: string | undefined = undefined;
+  const copy = defined({ a: 1, b: value, c: 0, d: false, e: null });
+  assert.deepEqual(copy, { a: 1, c: 0, d: false, e: null });
+  assert.equal('b' in copy, false);
 });

@@ -1,0 +1,172 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { effectiveSwitches } from '../../config/levels';
+import type { TrainConfig } from '../../config/types';
+import { validateConfigText } from '../../config/validate';
+import type { RunOptions } from '../../protocol/engine';
+import type { EnvironmentReport } from '../../protocol/types';
+import { selectBackend } from '../backends/select';
+import { BatchIterator } from '../data/batches';
+import { loadData, type LoadedData } from '../data/load';
+import { ModuleBatches } from '../data/module';
+import { PreparedBatches } from '../data/prepared';
+import type { BatchSource } from '../data/source';
+import { DataError } from '../data/tabular';
+import { loadSavedModel } from '../model/load';
+import { buildModel } from '../model/build';
+import { configHash, listCheckpoints, readCheckpointState } from './checkpoint';
+import { RunInputError } from './failure';
+import { createRunStore, latestResumableRun, reopenRunStore, type RunStore } from './runStore';
+
+/** What {@link prepare} needs from the engine. */
+export interface PrepareContext {
+  readonly engineDir: string;
+  readonly environment: EnvironmentReport;
+}
+
+/** The backend, model, data and step count a run trains with. */
+export type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+/** Reads and validates the config; errors name the file, line and column. */
+export function loadConfig(configPath: string): TrainConfig {
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch (error) {
+    throw new RunInputError(`cannot read the config: ${(error as Error).message}`, configPath);
+  }
+  const result = validateConfigText(text, { configPath, fileExists: existsSync });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !result.config) {
+    const first = errors[0];
+    throw new RunInputError(
+      first
+        ? `${first.range.start.line}:${first.range.start.column}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more; run "trainlens validate")` : ''}`
+        : 'the config is not valid',
+      configPath,
+      first?.path,
+    );
+  }
+  return result.config;
+}
+
+/** Opens the run store: a new run directory, or the one `--resume` continues (with its newest checkpoint). */
+export function openStore(
+  request: RunOptions,
+  config: TrainConfig,
+  configPath: string,
+): { store: RunStore; resumeFrom?: string } {
+  const hash = configHash(config);
+  const runsDir = request.outDir ? resolve(request.outDir) : join(dirname(configPath), '.trainlens', 'runs');
+  const checkpointsDir = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
+  if (request.resume !== undefined) {
+    const runDir = request.resume === 'latest' ? latestResumableRun(runsDir, checkpointsDir) : resolve(request.resume);
+    if (!runDir)
+      throw new RunInputError(
+        `--resume latest: no run under ${runsDir} has a checkpoint to continue from.`,
+        configPath,
+      );
+    const checkpoints = listCheckpoints(join(runDir, checkpointsDir));
+    if (checkpoints.length === 0)
+      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${checkpointsDir}/.`, configPath);
+    const checkpoint = join(runDir, checkpointsDir, checkpoints.at(-1)!);
+    const state = readCheckpointState(checkpoint);
+    if (state.configHash !== hash) {
+      throw new RunInputError(
+        `--resume: the config changed since ${runDir} was checkpointed; resuming needs the same config (start a new run instead).`,
+        configPath,
+      );
+    }
+    return { store: reopenRunStore(runDir, state.step), resumeFrom: checkpoint };
+  }
+  return { store: createRunStore(runsDir) };
+}
+
+/** Selects the backend, loads the data and builds the model. */
+export async function prepare(request: RunOptions, config: TrainConfig, configPath: string, context: PrepareContext) {
+  const backend = await selectBackend({
+    requested: request.backend ?? config.engine?.backend ?? 'auto',
+    environment: context.environment,
+    engineDir: context.engineDir,
+    ...(config.engine?.threads !== undefined ? { threads: config.engine.threads } : {}),
+  });
+  const seed = config.training.seed ?? 42;
+  const task = config.data.task ?? 'classification';
+  // A saved model brings its own input shape and outputs; synthetic data follows them.
+  let model: tf.LayersModel;
+  try {
+    model = config.model.path
+      ? await loadSavedModel(resolve(dirname(configPath), config.model.path))
+      : buildModel(config.model, { task }, seed);
+  } catch (error) {
+    throw new RunInputError((error as Error).message, configPath, 'model');
+  }
+  const inputShape = config.model.input_shape ?? (model.inputs[0]!.shape.slice(1) as number[]);
+  const outputs = config.model.outputs ?? (model.outputs[0]!.shape.at(-1) as number);
+  const shaped: TrainConfig = { ...config, model: { ...config.model, input_shape: inputShape, outputs } };
+  let loaded: LoadedData;
+  try {
+    loaded = await loadData(shaped, configPath, config.data.seed ?? seed);
+  } catch (error) {
+    if (error instanceof DataError)
+      throw new RunInputError(
+        error.line !== undefined ? `line ${error.line}: ${error.detail}` : error.detail,
+        error.file,
+        'data',
+      );
+    throw error;
+  }
+  const { validation } = loaded;
+  const switches = effectiveSwitches(config.optimization);
+  // Explicit settings win: optimization.prefetch/workers, then data.prefetch/workers, then the level's.
+  const prefetch = config.optimization?.prefetch ?? config.data.prefetch ?? switches.prefetch ?? 0;
+  const workers = config.optimization?.workers ?? config.data.workers ?? switches.workers ?? 0;
+  const unavailable: string[] = [];
+  if (switches.mixed_precision && backend.name !== 'tensorflow-gpu')
+    unavailable.push(
+      `mixed precision: not available on backend ${backend.name} (float16 compute needs the GPU backend)`,
+    );
+  if (switches.activation_checkpointing)
+    unavailable.push(
+      'activation checkpointing: not available in TF.js (its gradient tape cannot recompute activations); activations are kept',
+    );
+  const accumulation = config.training.gradient_accumulation ?? 1;
+  const epochs = request.epochs ?? config.training.epochs ?? 1;
+  let batches: BatchSource;
+  let totalSteps: number;
+  if (loaded.stream) {
+    const steps = request.steps ?? config.training.steps;
+    if (steps === undefined)
+      throw new RunInputError(
+        'data.source: module streams its dataset (data.cache: false), so the steps per epoch are unknown: set training.steps, or data.cache: true to read the dataset once into memory.',
+        configPath,
+        'training.steps',
+      );
+    if (workers > 0)
+      unavailable.push(
+        `data workers (${workers}): not used for a streamed data module: its tf.data pipeline runs on the training thread; set data.cache: true to prepare batches in workers`,
+      );
+    batches = new ModuleBatches(
+      loaded.stream.dataset,
+      config.data.batch_size,
+      loaded.stream.shape,
+      prefetch,
+      loaded.stream.modulePath,
+    );
+    totalSteps = steps;
+  } else {
+    const iterator = new BatchIterator(
+      loaded.train,
+      config.data.batch_size,
+      config.data.shuffle ?? true,
+      config.data.seed ?? seed,
+    );
+    totalSteps =
+      request.steps ??
+      config.training.steps ??
+      Math.max(1, Math.floor((epochs * iterator.stepsPerEpoch) / accumulation));
+    batches = new PreparedBatches(iterator, { prefetch, workers });
+  }
+  return { backend, validation, batches, totalSteps, model, unavailable, pipeline: { prefetch, workers } };
+}
