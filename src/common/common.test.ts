@@ -14,7 +14,9 @@ test('formatBytes picks the largest unit and one decimal by default', () => {
   assert.equal(formatBytes(5 * 1024 ** 5), '5120.0 TiB');
 });
 
-test('formatBytes with significant digits', () => {
+test('formatBytes with significant digits or other decimals', () => {
+  assert.equal(formatBytes(1024 ** 2, { decimals: 0 }), '1 MiB');
+  assert.equal(formatBytes(16 * 1024 ** 3, { decimals: 0 }), '16 GiB');
   assert.equal(formatBytes(1536, { significant: 3 }), '1.50 KiB');
   assert.equal(formatBytes(3 * 1024 ** 3, { significant: 3 }), '3.00 GiB');
   assert.equal(formatBytes(100, { significant: 3 }), '100 B');

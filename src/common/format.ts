@@ -7,6 +7,8 @@ const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /** How {@link formatBytes} writes the number. */
 export interface ByteFormat {
+  /** Decimals after the point (default 1): 0 for limits such as `16 GiB`. */
+  readonly decimals?: number;
   /**
    * Significant digits instead of one decimal: `{ significant: 3 }` writes `1.50 KiB` where the default writes
    * `1.5 KiB`. Predictions use it (their inputs are exact); measurements keep one decimal.
@@ -27,6 +29,6 @@ export function formatBytes(bytes: number, format: ByteFormat = {}): string {
       ? String(Math.round(value))
       : format.significant !== undefined
         ? value.toPrecision(format.significant)
-        : value.toFixed(1);
+        : value.toFixed(format.decimals ?? 1);
   return `${digits} ${BYTE_UNITS[unit]}`;
 }

@@ -40,3 +40,11 @@ test('every webview message type is documented, and nothing else is', () => {
   const types = new Set([...source.matchAll(/readonly type: '([^']+)'/g)].map((m) => m[1]));
   assert.deepEqual(documented(section('Extension host ↔ webview')), types);
 });
+
+test('every run record field is documented, and nothing else is', () => {
+  const source = readFileSync(join(__dirname, 'runRecord.ts'), 'utf8');
+  const body = /export interface RunRecord \{([\s\S]*?)\n\}/.exec(source)![1]!;
+  const fields = new Set([...body.matchAll(/^ {2}readonly (\w+)\??:/gm)].map((m) => m[1]));
+  assert.ok(fields.size >= 15);
+  assert.deepEqual(documented(section('Run record')), fields);
+});

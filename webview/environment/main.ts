@@ -3,9 +3,11 @@
  * ONNX Runtime, as the engine reported them.
  */
 import './environment.css';
+import { autoBackend } from '../../src/protocol/backends';
 import type { BackendCandidate, EnvironmentReport } from '../../src/protocol/types';
 import type { EnvironmentPanelState, EnvironmentUpdateMessage, HostToWebviewMessage } from '../../src/protocol/webview';
-import { el, formatGiB } from '../shared/dom';
+import { el } from '../shared/dom';
+import { formatBytes } from '../shared/format';
 import { createButton, createTag, registerToolkit } from '../shared/toolkit';
 import { connectToHost, type HostChannel } from '../shared/vscodeApi';
 
@@ -24,13 +26,8 @@ function onMessage(message: HostToWebviewMessage): void {
   }
 }
 
-/** The first installed candidate: the backend `engine.backend: auto` uses (mirrors the engine's rule). */
-function autoChoice(backends: readonly BackendCandidate[]): BackendCandidate | undefined {
-  return backends.find((b) => b.status === 'installed');
-}
-
 function render({ report, probedAt }: EnvironmentUpdateMessage): void {
-  const chosen = autoChoice(report.backends);
+  const chosen = autoBackend(report.backends);
   const header = el('h1', undefined, 'TrainLens environment');
   const subtitle = el(
     'p',
@@ -58,7 +55,7 @@ function kpis(report: EnvironmentReport, chosen: BackendCandidate | undefined): 
     ['Auto backend', chosen?.name ?? 'none', 'kpi-backend'],
     ['GPU', report.gpus[0]?.name ?? 'none', 'kpi-gpu'],
     ['CPU cores', String(report.cpu.cores), 'kpi-cores'],
-    ['Memory', formatGiB(report.memory.totalBytes), 'kpi-memory'],
+    ['Memory', formatBytes(report.memory.totalBytes), 'kpi-memory'],
     ['Node', report.node.version, 'kpi-node'],
   ];
   for (const [label, value, id] of items) {
@@ -116,7 +113,7 @@ function gpuSection(report: EnvironmentReport): HTMLElement {
       el(
         'li',
         undefined,
-        `${gpu.name}: ${formatGiB(gpu.memoryUsedBytes)} of ${formatGiB(gpu.memoryTotalBytes)} used, ${gpu.utilizationPercent}% busy, driver ${gpu.driverVersion}`,
+        `${gpu.name}: ${formatBytes(gpu.memoryUsedBytes)} of ${formatBytes(gpu.memoryTotalBytes)} used, ${gpu.utilizationPercent}% busy, driver ${gpu.driverVersion}`,
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatBytes } from '../../common/format';
 import { RUN_PHASES } from '../../protocol/runPhases';
 import type { RunRecordView } from '../../protocol/runRecord';
 import { readRunRecord, tryReadRunRecord } from '../../runStore/readRunRecord';
@@ -109,7 +110,7 @@ function environmentOf(run: RunJson): Array<readonly [string, string]> {
     run.resolved?.backend ? ['Backend', run.resolved.backend] : undefined,
     skipped.length ? ['Backends skipped', skipped.join('; ')] : undefined,
     env?.cpu?.model ? ['CPU', `${env.cpu.model}${env.cpu.cores ? ` × ${env.cpu.cores}` : ''}`] : undefined,
-    env?.memory?.totalBytes ? ['Memory', `${(env.memory.totalBytes / 1024 ** 3).toFixed(1)} GiB`] : undefined,
+    env?.memory?.totalBytes ? ['Memory', formatBytes(env.memory.totalBytes)] : undefined,
     env?.os?.platform ? ['OS', `${env.os.platform} ${env.os.release ?? ''} ${env.os.arch ?? ''}`.trim()] : undefined,
     env?.node?.version ? ['Node.js', env.node.version] : undefined,
     env?.trainlensVersion ? ['TrainLens', env.trainlensVersion] : undefined,

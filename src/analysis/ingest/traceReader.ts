@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { formatBytes } from '../../common/format';
 
 /** A trace file that cannot be read, with what is wrong and where. */
 export class TraceError extends Error {
@@ -137,7 +138,7 @@ class EventScanner {
     this.bytes += byteLength;
     if (this.bytes > (this.options.maxBytes ?? 16 * 1024 ** 3))
       throw new TraceError(
-        `the trace decompresses to more than ${formatSize(this.options.maxBytes ?? 16 * 1024 ** 3)}; refusing to read further (is it really a trace?)`,
+        `the trace decompresses to more than ${formatBytes(this.options.maxBytes ?? 16 * 1024 ** 3, { decimals: 0 })}; refusing to read further (is it really a trace?)`,
         this.file,
       );
     if (this.bytes - this.lastProgress >= 8 * 1024 * 1024) {
@@ -373,8 +374,4 @@ class EventScanner {
   private error(at: number, message: string): TraceError {
     return new TraceError(`${message} (at character ${this.base + at})`, this.file);
   }
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(0)} GiB` : `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 }

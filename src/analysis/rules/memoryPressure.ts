@@ -1,11 +1,11 @@
 import type { Finding } from '../../protocol/types';
 import type { Rule } from './rule';
+import { formatBytes } from '../../common/format';
 
 /** Peak memory at or above this share of the device's memory, or of the run's memory limit, is pressure. */
 export const MEMORY_PRESSURE_PERCENT = 90;
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
-const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /**
  * Memory pressure: allocated memory peaks near the device's capacity (traces with device properties), or a
@@ -23,7 +23,7 @@ export const memoryPressure: Rule = (profile) => {
       finding = {
         id: 'memory-pressure',
         severity: percent >= 97 ? 'high' : 'medium',
-        title: `Allocated memory peaks at ${percent}% of the device's ${gib(device)}`,
+        title: `Allocated memory peaks at ${percent}% of the device's ${formatBytes(device)}`,
         evidence: {
           peakBytes: memory.peakBytes,
           deviceBytes: device,
