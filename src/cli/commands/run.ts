@@ -7,7 +7,8 @@ import { EngineErrorCodes } from '../../protocol/engine';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
 import type { RunSummary } from '../../protocol/types';
-import { analyzeProfile, formatReport, loadProfile, type AnalysisReport } from '../../analysis/analyze';
+import { analyzeProfile, loadProfile, type AnalysisReport } from '../../analysis/analyze';
+import { formatReport } from '../textReport';
 import { createProgress, type Progress } from '../progress';
 import { ProblemsFound } from './validate';
 
