@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { EngineService } from '../engineService';
 import { EnvironmentRequest } from '../../protocol/engine';
 import type { EnvironmentPanelState, HostToWebviewMessage } from '../../protocol/webview';
-import { createNonce, renderWebviewHtml } from './html';
+import { createNonce, renderWebviewHtml } from '../../webviewShell/html';
 import { parseWebviewMessage } from './webviewMessages';
 import { panelOptions } from './webviewOptions';
 

@@ -1,14 +1,13 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeProfile, loadProfile } from '../../analysis/analyze';
-import { diffProfiles } from '../../analysis/diff';
+import { loadProfile } from '../../analysis/analyze';
 import type { Profile } from '../../analysis/profile';
-import { buildProfileView } from '../../analysis/view';
+import { buildCompareView, buildProfileView } from '../../analysis/view';
 import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
 import type { ProfileView } from '../../protocol/profileView';
 import type { Finding } from '../../protocol/types';
 import type { HostToWebviewMessage, ProfilePanelState } from '../../protocol/webview';
-import { createNonce, renderWebviewHtml } from './html';
+import { createNonce, renderWebviewHtml } from '../../webviewShell/html';
 import { parseWebviewMessage } from './webviewMessages';
 import { panelOptions } from './webviewOptions';
 
@@ -131,17 +130,7 @@ export class ProfilePanel implements vscode.Disposable {
   }
 
   private showCompare(before: Profile, after: Profile, source: string, compareWith: string): void {
-    this.post({
-      type: 'compare/show',
-      view: {
-        kind: 'compare',
-        before: { title: basename(before.file), report: analyzeProfile(before) },
-        after: { title: basename(after.file), report: analyzeProfile(after) },
-        diff: diffProfiles(before, after),
-      },
-      source,
-      compareWith,
-    });
+    this.post({ type: 'compare/show', view: buildCompareView(before, after), source, compareWith });
   }
 
   /** Fixes can be applied to a config inside a trusted workspace. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HostToWebviewMessage, RunDashboardUpdate } from '../../protocol/webview';
-import { createNonce, renderWebviewHtml } from './html';
+import { createNonce, renderWebviewHtml } from '../../webviewShell/html';
 import { parseWebviewMessage } from './webviewMessages';
 import { panelOptions } from './webviewOptions';
 

@@ -4,7 +4,7 @@ import { applyParams, TuneError, tune } from '../../tuner/tuner';
 import type { Trial, TuneResult } from '../../tuner/types';
 import type { HostToWebviewMessage, TuneTrialView, TuneUpdateMessage } from '../../protocol/webview';
 import type { EngineService } from '../engineService';
-import { createNonce, renderWebviewHtml } from '../panels/html';
+import { createNonce, renderWebviewHtml } from '../../webviewShell/html';
 import { parseWebviewMessage } from '../panels/webviewMessages';
 import { panelOptions } from '../panels/webviewOptions';
 
