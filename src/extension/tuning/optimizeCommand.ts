@@ -57,9 +57,6 @@ export async function optimizeConfigCommand(
   panel.on('cancel', () => controller.abort());
   panel.onDidDispose(() => controller.abort());
   const trials: Trial[] = [];
-  const settings = vscode.workspace.getConfiguration('trainlens.engine');
-  const execPath = settings.get<string>('nodePath')?.trim();
-  const nativeModulesPath = settings.get<string>('nativeModulesPath')?.trim();
   let result: TuneResult;
   try {
     result = await vscode.window.withProgress(
@@ -68,9 +65,8 @@ export async function optimizeConfigCommand(
         token.onCancellationRequested(() => controller.abort());
         return tune({
           configPath: uri.fsPath,
-          enginePath: vscode.Uri.joinPath(services.extensionUri, 'dist', 'engine.js').fsPath,
-          ...(execPath ? { execPath } : {}),
-          ...(nativeModulesPath ? { nativeModulesPath } : {}),
+          // Trials run in fresh engine processes, launched like the shared one.
+          ...services.engine.launchOptions(),
           environment: { backends: environment.backends, cores: environment.cpu.cores },
           signal: controller.signal,
           onMessage: (message) => {
