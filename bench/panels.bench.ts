@@ -16,9 +16,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { renderReportHtml } from '../src/analysis/report/html';
 import { buildProfileView } from '../src/analysis/view';
-import { readProfileBundle } from '../src/cli/htmlReport';
+import { readProfileBundle, renderReportHtml } from '../src/cli/htmlReport';
 import { launchBrowser } from '../test/support/browser';
 import { largeProfile, SPANS } from './support/largeProfile';
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { analyzeProfile, formatReport, loadProfile } from './analyze';
+import { formatReport } from '../cli/textReport';
+import { analyzeProfile, loadProfile } from './analyze';
 import { TraceError } from './ingest/traceReader';
 
 const TRACES = join(__dirname, '..', '..', 'test', 'fixtures', 'traces');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyzeProfile, loadProfile } from './analyze';
-import { buildProfileView } from './view';
+import { diffProfiles } from './diff';
+import { buildCompareView, buildProfileView } from './view';
 
 const TRACES = join(__dirname, '..', '..', 'test', 'fixtures', 'traces');
 
@@ -44,4 +45,15 @@ test('the memory view of a PyTorch memory timeline: its curve, peak and what was
   assert.equal(memory.peak.bytes, view.report.memory!.peakBytes);
   assert.equal(Math.max(...memory.series[0]!.bytes), memory.peak.bytes);
   assert.deepEqual(memory.byCategoryAtPeak, view.report.memory!.byCategoryAtPeak);
+});
+
+test('the compare view: each side under its file name with its analysis, and the diff before → after', async () => {
+  const before = await loadProfile(join(TRACES, 'hta_compare_base.json.gz'));
+  const after = await loadProfile(join(TRACES, 'hta_compare_test.json.gz'));
+  assert.deepEqual(buildCompareView(before, after), {
+    kind: 'compare',
+    before: { title: 'hta_compare_base.json.gz', report: analyzeProfile(before) },
+    after: { title: 'hta_compare_test.json.gz', report: analyzeProfile(after) },
+    diff: diffProfiles(before, after),
+  });
 });

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import type { MemoryView, OpStat, ProfileView, TimelineView } from '../protocol/profileView';
+import type { CompareView, MemoryView, OpStat, ProfileView, TimelineView } from '../protocol/profileView';
 import { analyzeProfile } from './analyze';
+import { diffProfiles } from './diff';
 import type { OpAggregate, Profile } from './profile';
 
 /** The most spans a view carries by default: the timeline stays fluid and a report file stays a few MB. */
@@ -90,6 +91,19 @@ export function buildProfileView(profile: Profile, options: ProfileViewOptions =
     ...(profile.run?.samplesPerSec !== undefined ? { samplesPerSec: profile.run.samplesPerSec } : {}),
     environment,
     ...(profile.run?.configPath ? { configPath: profile.run.configPath } : {}),
+  };
+}
+
+/**
+ * Turns two profiles into what the compare view draws (in the profile panel and in `report --compare`): each side's
+ * analysis under its file's name, and the diff from `before` to `after`.
+ */
+export function buildCompareView(before: Profile, after: Profile): CompareView {
+  return {
+    kind: 'compare',
+    before: { title: basename(before.file), report: analyzeProfile(before) },
+    after: { title: basename(after.file), report: analyzeProfile(after) },
+    diff: diffProfiles(before, after),
   };
 }
 

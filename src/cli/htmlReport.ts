@@ -1,13 +1,46 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { analyzeProfile, loadProfile } from '../analysis/analyze';
-import { diffProfiles } from '../analysis/diff';
+import { dirname, join, resolve } from 'node:path';
+import { loadProfile } from '../analysis/analyze';
 import { TraceError } from '../analysis/ingest/traceReader';
 import type { Profile } from '../analysis/profile';
-import { renderReportHtml, type WebviewBundle } from '../analysis/report/html';
-import { buildProfileView } from '../analysis/view';
+import { buildCompareView, buildProfileView } from '../analysis/view';
+import type { CompareView, ProfileView } from '../protocol/profileView';
+import { renderStandaloneHtml } from '../webviewShell/html';
 import { CliError, ExitCode } from './errors';
 import type { CliIo } from './io';
+
+/** The profile panel's built bundle: its script and its stylesheet. */
+export interface WebviewBundle {
+  readonly script: string;
+  readonly style: string;
+}
+
+/** The view without its large parts (memory curves, timeline spans), and those parts by name. */
+function splitHeavy(view: ProfileView | CompareView): { core: object; heavy: Record<string, unknown> } {
+  if (view.kind !== 'profile') return { core: view, heavy: {} };
+  const { memory, timeline, ...core } = view;
+  return { core, heavy: { ...(memory ? { memory } : {}), ...(timeline ? { timeline } : {}) } };
+}
+
+/**
+ * The standalone HTML report: one self-contained file with the profile panel's own bundle and the view's data, so
+ * it opens offline in any browser and shows the same five views as the panel (or the compare view). The shell
+ * (src/webviewShell) gives it its strict Content-Security-Policy: no network at all, only its own inline script and
+ * styles (by nonce) run.
+ */
+export function renderReportHtml(view: ProfileView | CompareView, bundle: WebviewBundle): string {
+  // The curves and spans go after the script, each in its own block: the page shows the Overview while the browser
+  // is still reading them, and each is parsed only when its view opens.
+  const { core, heavy } = splitHeavy(view);
+  return renderStandaloneHtml({
+    title:
+      view.kind === 'compare' ? `TrainLens: ${view.before.title} → ${view.after.title}` : `TrainLens: ${view.title}`,
+    script: bundle.script,
+    style: bundle.style,
+    data: { 'trainlens-data': { view: core, lazy: Object.keys(heavy) } },
+    lateData: Object.fromEntries(Object.entries(heavy).map(([key, value]) => [`trainlens-data-${key}`, value])),
+  });
+}
 
 /**
  * The profile panel's bundle (dist/webview/profile.js and .css): next to the bundled CLI (dist/cli.js), or in the
@@ -52,19 +85,10 @@ export async function loadForReport(target: string, io: CliIo): Promise<Profile>
 export async function writeHtmlReport(target: string, out: string, io: CliIo, compareWith?: string): Promise<void> {
   const bundle = readProfileBundle();
   const profile = await loadForReport(target, io);
-  let html: string;
-  if (compareWith) {
-    const other = await loadForReport(compareWith, io);
-    html = renderReportHtml(
-      {
-        kind: 'compare',
-        before: { title: basename(profile.file), report: analyzeProfile(profile) },
-        after: { title: basename(other.file), report: analyzeProfile(other) },
-        diff: diffProfiles(profile, other),
-      },
-      bundle,
-    );
-  } else html = renderReportHtml(buildProfileView(profile), bundle);
+  const view = compareWith
+    ? buildCompareView(profile, await loadForReport(compareWith, io))
+    : buildProfileView(profile);
+  const html = renderReportHtml(view, bundle);
   try {
     writeFileSync(out, html);
   } catch (error) {

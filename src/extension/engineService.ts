@@ -1,6 +1,16 @@
 import * as vscode from 'vscode';
 import { EngineClient, type EngineExit } from '../engineClient/engineClient';
 
+/** How to launch an engine process; spreads into both `EngineClient.start` and the tuner's options. */
+export interface EngineLaunchOptions {
+  /** The bundled engine (dist/engine.js). */
+  readonly enginePath: string;
+  /** The Node executable that runs it (`trainlens.engine.nodePath`); the extension host's own when unset. */
+  readonly execPath?: string;
+  /** A folder to resolve optional native packages from (`trainlens.engine.nativeModulesPath`). */
+  readonly nativeModulesPath?: string;
+}
+
 /**
  * Owns the engine process for the extension: starts it on first use, hands the same client to every caller, and
  * reports an unexpected exit once instead of restarting in a loop (a crashing engine would crash again).
@@ -41,17 +51,29 @@ export class EngineService implements vscode.Disposable {
     void this.stop();
   }
 
-  private async start(): Promise<EngineClient> {
+  /**
+   * How an engine process is launched: the bundled engine, run by the `trainlens.engine.nodePath` Node if one is
+   * set, resolving native packages from `trainlens.engine.nativeModulesPath` too. The one place that reads these
+   * settings: the shared engine and the tuning trials' engines must run the same way. Read at each launch, so a
+   * changed setting applies to the next engine (Restart Engine) without a window reload.
+   */
+  launchOptions(): EngineLaunchOptions {
     const settings = vscode.workspace.getConfiguration('trainlens.engine');
-    const nodePath = settings.get<string>('nodePath')?.trim();
+    const execPath = settings.get<string>('nodePath')?.trim();
     const nativeModulesPath = settings.get<string>('nativeModulesPath')?.trim();
-    const enginePath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'engine.js').fsPath;
-    this.log.info(`Starting the engine: ${enginePath}`);
-    const client = await EngineClient.start({
-      enginePath,
-      clientName: `vscode ${vscode.version}`,
-      ...(nodePath ? { execPath: nodePath } : {}),
+    return {
+      enginePath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'engine.js').fsPath,
+      ...(execPath ? { execPath } : {}),
       ...(nativeModulesPath ? { nativeModulesPath } : {}),
+    };
+  }
+
+  private async start(): Promise<EngineClient> {
+    const launch = this.launchOptions();
+    this.log.info(`Starting the engine: ${launch.enginePath}`);
+    const client = await EngineClient.start({
+      ...launch,
+      clientName: `vscode ${vscode.version}`,
       onLog: (level, message) => this.logEngine(level, message),
     });
     this.log.info(`Engine ${client.info.engineVersion} ready (pid ${client.info.pid}).`);

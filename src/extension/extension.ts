@@ -14,13 +14,8 @@ import { createOutputChannel } from './output';
 import { runTrainingCommand } from './runs/runCommand';
 import { optimizeConfigCommand } from './tuning/optimizeCommand';
 import { ConfigCodeLenses } from './config/codeLens';
-import { ENVIRONMENT_VIEW_TYPE, EnvironmentPanel, EnvironmentPanelSerializer } from './panels/environmentPanel';
-import {
-  PROFILE_VIEW_TYPE,
-  ProfilePanel,
-  ProfilePanelSerializer,
-  type ProfilePanelServices,
-} from './panels/profilePanel';
+import { EnvironmentPanel, registerEnvironmentPanelSerializer } from './panels/environmentPanel';
+import { ProfilePanel, registerProfilePanelSerializer, type ProfilePanelServices } from './panels/profilePanel';
 
 /** Everything the command handlers share; lives as long as the extension. */
 interface Services {
@@ -32,7 +27,7 @@ interface Services {
 /** One handler per command id; the type makes a missing or extra handler a compile error. */
 const handlers: Record<CommandId, (services: Services, argument?: unknown) => Promise<unknown> | void> = {
   'trainlens.showEnvironment': showEnvironment,
-  'trainlens.openEnvironmentPanel': ({ extensionUri, engine, log }) => EnvironmentPanel.show(extensionUri, engine, log),
+  'trainlens.openEnvironmentPanel': (services) => EnvironmentPanel.show(services),
   'trainlens.restartEngine': async ({ engine, log }) => {
     const client = await engine.restart();
     log.info(`Engine restarted (pid ${client.info.pid}).`);
@@ -95,14 +90,8 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   }
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(
-      ENVIRONMENT_VIEW_TYPE,
-      new EnvironmentPanelSerializer(context.extensionUri, engine, log),
-    ),
-    vscode.window.registerWebviewPanelSerializer(
-      PROFILE_VIEW_TYPE,
-      new ProfilePanelSerializer(panelServices(services)),
-    ),
+    registerEnvironmentPanelSerializer(services),
+    registerProfilePanelSerializer(panelServices(services)),
   );
   log.info(`TrainLens ${TRAINLENS_VERSION} activated.`);
 }
@@ -111,7 +100,8 @@ export function deactivate(): void {
   // Disposables in context.subscriptions stop the engine; nothing else runs.
 }
 
-async function showEnvironment({ log, engine, extensionUri }: Services): Promise<void> {
+async function showEnvironment(services: Services): Promise<void> {
+  const { log, engine } = services;
   const client = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'TrainLens: starting the engine' },
     () => engine.get(),
@@ -126,7 +116,7 @@ async function showEnvironment({ log, engine, extensionUri }: Services): Promise
     'Open Panel',
     'Show Output',
   );
-  if (choice === 'Open Panel') EnvironmentPanel.show(extensionUri, engine, log);
+  if (choice === 'Open Panel') EnvironmentPanel.show(services);
   if (choice === 'Show Output') log.show();
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { renderWebviewHtml } from '../../src/extension/panels/html';
+import { renderWebviewHtml } from '../../src/webviewShell/html';
 import type { HostToWebviewMessage, WebviewToHostMessage } from '../../src/protocol/webview';
 import { THEMES, type ThemeName } from './themes';
 

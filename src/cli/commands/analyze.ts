@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { analyzeProfile, formatReport, loadProfile } from '../../analysis/analyze';
+import { analyzeProfile, loadProfile } from '../../analysis/analyze';
+import { formatReport } from '../textReport';
 import { TraceError } from '../../analysis/ingest/traceReader';
 import { CliError, ExitCode } from '../errors';
 import { writeHtmlReport } from '../htmlReport';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatReport } from '../../analysis/analyze';
+import { formatReport } from '../textReport';
 import { writeHtmlReport } from '../htmlReport';
 import type { CliIo } from '../io';
 import { analyzeRun, trainConfig } from './run';

@@ -1,24 +1,18 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeProfile, loadProfile } from '../../analysis/analyze';
-import { diffProfiles } from '../../analysis/diff';
+import { loadProfile } from '../../analysis/analyze';
 import type { Profile } from '../../analysis/profile';
-import { buildProfileView } from '../../analysis/view';
+import { buildCompareView, buildProfileView } from '../../analysis/view';
 import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
-import type { ProfileView } from '../../protocol/profileView';
 import type { Finding } from '../../protocol/types';
-import type { HostToWebviewMessage, ProfilePanelState } from '../../protocol/webview';
-import { createNonce, renderWebviewHtml } from './html';
-import { parseWebviewMessage } from './webviewMessages';
-import { panelOptions } from './webviewOptions';
+import type { ApplyFindingMessage, ProfilePanelState } from '../../protocol/webview';
+import { PanelHost, registerPanelSerializer, type PanelKind, type PanelServices, type PanelSource } from './panelHost';
 
-/** The view type of profile and compare panels (also their `onWebviewPanel` activation event). */
-export const PROFILE_VIEW_TYPE = 'trainlens.profile';
+/** Profile and compare panels (their view type is also their `onWebviewPanel` activation event). */
+export const PROFILE_PANEL: PanelKind = { viewType: 'trainlens.profile', bundle: 'profile', label: 'profile panel' };
 
 /** What the profile panel needs from the extension. */
-export interface ProfilePanelServices {
-  readonly extensionUri: vscode.Uri;
-  readonly log: vscode.LogOutputChannel;
+export interface ProfilePanelServices extends PanelServices {
   /** Starts a profiled run of a config and resolves with its run directory (Apply and re-run). */
   readonly profileConfig: (config: vscode.Uri) => Promise<string | undefined>;
 }
@@ -49,22 +43,17 @@ async function loadWithProgress(target: string): Promise<Profile> {
  * only fixes the host itself computed are applied, by finding id, and only to files inside the workspace.
  */
 export class ProfilePanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  private pending: HostToWebviewMessage | undefined;
+  private readonly host: PanelHost;
   private findings: readonly Finding[] = [];
   private configPath: string | undefined;
 
   /** Opens a panel for the trace file or run directory `target`. */
   static async open(services: ProfilePanelServices, target: vscode.Uri): Promise<ProfilePanel> {
     const profile = await loadWithProgress(target.fsPath);
-    const panel = vscode.window.createWebviewPanel(
-      PROFILE_VIEW_TYPE,
-      `Profile: ${basename(target.fsPath)}`,
-      vscode.ViewColumn.Active,
-      panelOptions(services.extensionUri),
-    );
-    const instance = new ProfilePanel(panel, services);
+    const instance = new ProfilePanel(services, {
+      title: `Profile: ${basename(target.fsPath)}`,
+      placement: vscode.ViewColumn.Active,
+    });
     instance.showProfile(profile, target.fsPath);
     return instance;
   }
@@ -72,13 +61,10 @@ export class ProfilePanel implements vscode.Disposable {
   /** Opens a panel comparing two profiles (before → after). */
   static async compare(services: ProfilePanelServices, before: vscode.Uri, after: vscode.Uri): Promise<ProfilePanel> {
     const [a, b] = [await loadWithProgress(before.fsPath), await loadWithProgress(after.fsPath)];
-    const panel = vscode.window.createWebviewPanel(
-      PROFILE_VIEW_TYPE,
-      `Compare: ${basename(before.fsPath)} → ${basename(after.fsPath)}`,
-      vscode.ViewColumn.Active,
-      panelOptions(services.extensionUri),
-    );
-    const instance = new ProfilePanel(panel, services);
+    const instance = new ProfilePanel(services, {
+      title: `Compare: ${basename(before.fsPath)} → ${basename(after.fsPath)}`,
+      placement: vscode.ViewColumn.Active,
+    });
     instance.showCompare(a, b, before.fsPath, after.fsPath);
     return instance;
   }
@@ -89,10 +75,9 @@ export class ProfilePanel implements vscode.Disposable {
     services: ProfilePanelServices,
     state: ProfilePanelState | undefined,
   ): Promise<void> {
-    panel.webview.options = panelOptions(services.extensionUri);
-    const instance = new ProfilePanel(panel, services);
+    const instance = new ProfilePanel(services, { restored: panel });
     if (!state?.source) {
-      instance.post({ type: 'error', message: 'This panel has nothing to restore; open the profile again.' });
+      instance.host.show({ type: 'error', message: 'This panel has nothing to restore; open the profile again.' });
       return;
     }
     try {
@@ -101,47 +86,29 @@ export class ProfilePanel implements vscode.Disposable {
         instance.showCompare(a, b, state.source, state.compareWith);
       } else instance.showProfile(await loadWithProgress(state.source), state.source);
     } catch (error) {
-      instance.post({ type: 'error', message: `Cannot reload ${state.source}: ${(error as Error).message}` });
+      instance.host.show({ type: 'error', message: `Cannot reload ${state.source}: ${(error as Error).message}` });
     }
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
     private readonly services: ProfilePanelServices,
+    source: PanelSource,
   ) {
-    const asset = (file: string) =>
-      panel.webview.asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview', file)).toString();
-    panel.webview.html = renderWebviewHtml({
-      title: panel.title,
-      cspSource: panel.webview.cspSource,
-      scriptUri: asset('profile.js'),
-      styleUri: asset('profile.css'),
-      nonce: createNonce(),
+    this.host = new PanelHost(PROFILE_PANEL, services, source, {
+      'finding/apply': (message) => this.applyFinding(message),
     });
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw), undefined, this.disposables);
   }
 
   private showProfile(profile: Profile, source: string): void {
-    const view: ProfileView = buildProfileView(profile);
+    const view = buildProfileView(profile);
     this.findings = view.report.findings;
     this.configPath = view.configPath;
-    this.panel.title = `Profile: ${view.title}`;
-    this.post({ type: 'profile/show', view, canApply: this.canApply(), source });
+    this.host.panel.title = `Profile: ${view.title}`;
+    this.host.show({ type: 'profile/show', view, canApply: this.canApply(), source });
   }
 
   private showCompare(before: Profile, after: Profile, source: string, compareWith: string): void {
-    this.post({
-      type: 'compare/show',
-      view: {
-        kind: 'compare',
-        before: { title: basename(before.file), report: analyzeProfile(before) },
-        after: { title: basename(after.file), report: analyzeProfile(after) },
-        diff: diffProfiles(before, after),
-      },
-      source,
-      compareWith,
-    });
+    this.host.show({ type: 'compare/show', view: buildCompareView(before, after), source, compareWith });
   }
 
   /** Fixes can be applied to a config inside a trusted workspace. */
@@ -151,27 +118,14 @@ export class ProfilePanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.panel.dispose();
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.host.dispose();
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parseWebviewMessage(raw);
-    if (!message) {
-      this.services.log.warn(
-        `Ignored an invalid message from the profile panel: ${JSON.stringify(raw)?.slice(0, 200)}`,
-      );
-      return;
-    }
-    if (message.type === 'ready') {
-      this.ready = true;
-      if (this.pending) await this.panel.webview.postMessage(this.pending);
-      return;
-    }
-    if (message.type !== 'finding/apply') return;
+  /** Applies the fix of a finding this panel sent (by id), then re-runs the config when asked. */
+  private async applyFinding(message: ApplyFindingMessage): Promise<void> {
     const finding = this.findings.find((f) => f.id === message.findingId);
     const reply = (ok: boolean, text: string) =>
-      this.post({ type: 'finding/applied', findingId: message.findingId, ok, message: text });
+      this.host.notify({ type: 'finding/applied', findingId: message.findingId, ok, message: text });
     if (!finding?.fix) return reply(false, 'This finding has no fix to apply.');
     try {
       const uri = await this.applyFix(finding);
@@ -224,20 +178,11 @@ export class ProfilePanel implements vscode.Disposable {
     this.services.log.info(`Applied ${finding.id}: ${fix.path} = ${String(fix.value)} in ${uri.fsPath}`);
     return uri;
   }
-
-  private post(message: HostToWebviewMessage): void {
-    // Nothing is posted before the webview said it is ready; the latest view waits for it.
-    if (message.type === 'profile/show' || message.type === 'compare/show' || message.type === 'error')
-      this.pending = message;
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
 }
 
-/** Restores profile and compare panels after a window reload. */
-export class ProfilePanelSerializer implements vscode.WebviewPanelSerializer<ProfilePanelState> {
-  constructor(private readonly services: ProfilePanelServices) {}
-
-  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: ProfilePanelState | undefined): Promise<void> {
-    return ProfilePanel.revive(panel, this.services, state);
-  }
+/** Restores profile and compare panels after a window reload, from the profiles they showed. */
+export function registerProfilePanelSerializer(services: ProfilePanelServices): vscode.Disposable {
+  return registerPanelSerializer<ProfilePanelState>(PROFILE_PANEL, (panel, state) =>
+    ProfilePanel.revive(panel, services, state),
+  );
 }

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
-import type { HostToWebviewMessage, RunDashboardUpdate } from '../../protocol/webview';
-import { createNonce, renderWebviewHtml } from './html';
-import { parseWebviewMessage } from './webviewMessages';
-import { panelOptions } from './webviewOptions';
+import type { RunDashboardUpdate } from '../../protocol/webview';
+import { PanelHost, type PanelKind, type PanelServices } from './panelHost';
 
-/** The view type of the live run dashboard. */
-export const RUN_DASHBOARD_VIEW_TYPE = 'trainlens.runDashboard';
+/** The live run dashboard. Its page keeps the curves' history: it must survive switching tabs. */
+export const RUN_DASHBOARD: PanelKind = {
+  viewType: 'trainlens.runDashboard',
+  bundle: 'run',
+  label: 'run dashboard',
+  retainContextWhenHidden: true,
+};
 
 /** The shortest time between two updates posted to the panel. */
 const FLUSH_INTERVAL_MS = 250;
@@ -38,7 +41,7 @@ function thin<T>(items: T[]): T[] {
  * nothing before its `ready`, then the whole run so far, then only what is new.
  */
 export class RunDashboard implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PanelHost;
   private readonly stopListeners = new Set<() => void>();
   private state: RunState;
   /** Every series' points so far (thinned like the panel's), to replay to a panel that (re)loads its script. */
@@ -47,47 +50,41 @@ export class RunDashboard implements vscode.Disposable {
   /** What the ready panel has not received yet. */
   private pendingPoints: RunPoint[] = [];
   private pendingMemory: MemorySample[] = [];
-  private ready = false;
   private stopFired = false;
-  private isDisposed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlush = 0;
 
   /** Opens a dashboard panel beside the editor for one run. */
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, title: string): RunDashboard {
-    const panel = vscode.window.createWebviewPanel(
-      RUN_DASHBOARD_VIEW_TYPE,
-      `TrainLens: ${title}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      // The curves are the run's history: they must survive switching tabs.
-      panelOptions(extensionUri, true),
-    );
-    return new RunDashboard(panel, extensionUri, log, title);
+    return new RunDashboard({ extensionUri, log }, title);
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly services: PanelServices,
     title: string,
   ) {
     this.state = { title, status: 'starting', step: 0, totalSteps: 0 };
-    const asset = (file: string) =>
-      panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
-    panel.webview.html = renderWebviewHtml({
-      title: `TrainLens: ${title}`,
-      cspSource: panel.webview.cspSource,
-      scriptUri: asset('run.js'),
-      styleUri: asset('run.css'),
-      nonce: createNonce(),
+    const placement = { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true };
+    this.host = new PanelHost(
+      RUN_DASHBOARD,
+      services,
+      { title: `TrainLens: ${title}`, placement },
+      {
+        // A (re)loaded page gets the whole run so far; the host holds no state for it (updates are deltas).
+        ready: () => this.sendAll(),
+        'run/stop': () => this.fireStop(),
+      },
+    );
+    this.host.onDidDispose(() => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.stopListeners.clear();
     });
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw), undefined, this.disposables);
   }
 
   /** Whether the panel is gone (the user closed it, or `dispose` was called). */
   get disposed(): boolean {
-    return this.isDisposed;
+    return this.host.disposed;
   }
 
   /**
@@ -95,7 +92,7 @@ export class RunDashboard implements vscode.Disposable {
    * status/step/ETA take the latest values.
    */
   update(update: RunDashboardChange): void {
-    if (this.isDisposed) return;
+    if (this.host.disposed) return;
     const { points, memory, ...fields } = update;
     const state: Record<string, unknown> = { ...this.state };
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) state[key] = value;
@@ -110,12 +107,12 @@ export class RunDashboard implements vscode.Disposable {
         }
       }
       // A loop, not push(...points): a large batch would overflow the call stack.
-      if (this.ready) for (const point of points) this.pendingPoints.push(point);
+      if (this.host.isReady) for (const point of points) this.pendingPoints.push(point);
     }
     if (memory?.length) {
       for (const sample of memory) this.memoryHistory.push(sample);
       this.memoryHistory = thin(this.memoryHistory);
-      if (this.ready) for (const sample of memory) this.pendingMemory.push(sample);
+      if (this.host.isReady) for (const sample of memory) this.pendingMemory.push(sample);
     }
     this.schedule();
   }
@@ -127,42 +124,24 @@ export class RunDashboard implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.isDisposed) return;
-    this.isDisposed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.stopListeners.clear();
-    this.panel.dispose();
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-  }
-
-  private onMessage(raw: unknown): void {
-    const message = parseWebviewMessage(raw);
-    if (!message) {
-      this.log.warn(`Ignored an invalid message from the run dashboard: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    if (message.type === 'ready') this.sendAll();
-    else if (message.type === 'run/stop') this.fireStop();
-    else this.log.warn(`Ignored a "${message.type}" message: the run dashboard does not handle it.`);
+    this.host.dispose();
   }
 
   private fireStop(): void {
     if (this.stopFired) return;
     this.stopFired = true;
-    this.log.info(`Run dashboard: stop requested for ${this.state.title}.`);
+    this.services.log.info(`Run dashboard: stop requested for ${this.state.title}.`);
     for (const listener of [...this.stopListeners]) {
       try {
         listener();
       } catch (error) {
-        this.log.error(`A stop listener of the run dashboard failed: ${(error as Error).message}`);
+        this.services.log.error(`A stop listener of the run dashboard failed: ${(error as Error).message}`);
       }
     }
   }
 
   /** After `ready` (a new panel, or one that reloaded its script): the status and every point so far. */
   private sendAll(): void {
-    this.ready = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pendingPoints = [];
@@ -177,12 +156,12 @@ export class RunDashboard implements vscode.Disposable {
     }
     const points = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, values]) => ({ step, values }));
     this.lastFlush = Date.now();
-    this.post({ type: 'run/update', update: { ...this.state, points, memory: [...this.memoryHistory] } });
+    this.host.notify({ type: 'run/update', update: { ...this.state, points, memory: [...this.memoryHistory] } });
   }
 
   private schedule(): void {
     // Before `ready` nothing is posted: the ready handler sends everything at once.
-    if (!this.ready || this.timer || this.isDisposed) return;
+    if (!this.host.isReady || this.timer || this.host.disposed) return;
     const wait = Math.max(0, this.lastFlush + FLUSH_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -191,18 +170,12 @@ export class RunDashboard implements vscode.Disposable {
   }
 
   private flush(): void {
-    if (!this.ready || this.isDisposed) return;
+    if (!this.host.isReady || this.host.disposed) return;
     this.lastFlush = Date.now();
     const points = this.pendingPoints;
     const memory = this.pendingMemory;
     this.pendingPoints = [];
     this.pendingMemory = [];
-    this.post({ type: 'run/update', update: { ...this.state, points, memory } });
-  }
-
-  private post(message: HostToWebviewMessage): void {
-    this.panel.webview.postMessage(message).then(undefined, (error: unknown) => {
-      this.log.warn(`Could not post to the run dashboard: ${(error as Error).message}`);
-    });
+    this.host.notify({ type: 'run/update', update: { ...this.state, points, memory } });
   }
 }

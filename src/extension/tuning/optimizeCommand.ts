@@ -2,74 +2,14 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { applyParams, TuneError, tune } from '../../tuner/tuner';
 import type { Trial, TuneResult } from '../../tuner/types';
-import type { HostToWebviewMessage, TuneTrialView, TuneUpdateMessage } from '../../protocol/webview';
 import type { EngineService } from '../engineService';
-import { createNonce, renderWebviewHtml } from '../panels/html';
-import { parseWebviewMessage } from '../panels/webviewMessages';
-import { panelOptions } from '../panels/webviewOptions';
+import { TuningPanel } from '../panels/tuningPanel';
 
 /** What the optimize command needs from the extension. */
 export interface OptimizeServices {
   readonly extensionUri: vscode.Uri;
   readonly log: vscode.LogOutputChannel;
   readonly engine: EngineService;
-}
-
-const view = (t: Trial): TuneTrialView => ({
-  id: t.id,
-  phase: t.phase,
-  params: t.params,
-  status: t.status,
-  samplesPerSec: t.samplesPerSec,
-  ...(t.timeToLossMs !== undefined ? { timeToLossMs: t.timeToLossMs } : {}),
-  stepMs: t.stepMs,
-  peakMemoryBytes: t.peakMemoryBytes,
-  ...(t.reason ? { reason: t.reason } : {}),
-});
-
-/** The tuning panel: live trials, then the result with Apply; Cancel while it runs. */
-class TunePanel {
-  private ready = false;
-  private state: TuneUpdateMessage;
-  private readonly listeners: { apply?: () => void; cancel?: () => void } = {};
-
-  constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-    title: string,
-  ) {
-    this.state = { type: 'tune/update', title, status: 'running', trials: [], message: 'measuring the baseline' };
-    const asset = (file: string) =>
-      panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
-    panel.webview.html = renderWebviewHtml({
-      title: `Tuning ${title}`,
-      cspSource: panel.webview.cspSource,
-      scriptUri: asset('tune.js'),
-      styleUri: asset('tune.css'),
-      nonce: createNonce(),
-    });
-    panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const message = parseWebviewMessage(raw);
-      if (!message)
-        return this.log.warn(`Ignored an invalid message from the tuning panel: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      if (message.type === 'ready') {
-        this.ready = true;
-        void this.panel.webview.postMessage(this.state);
-      } else if (message.type === 'tune/apply') this.listeners.apply?.();
-      else if (message.type === 'tune/cancel') this.listeners.cancel?.();
-    });
-  }
-
-  on(event: 'apply' | 'cancel', listener: () => void): void {
-    this.listeners[event] = listener;
-  }
-
-  update(change: Partial<Omit<TuneUpdateMessage, 'type'>>): void {
-    this.state = { ...this.state, ...change };
-    const message: HostToWebviewMessage = this.state;
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
 }
 
 /** The smallest edit that turns `before` into `after`: the changed middle between the common prefix and suffix. */
@@ -111,20 +51,12 @@ export async function optimizeConfigCommand(
   const client = await services.engine.get();
   const environment = client.info.environment;
   const name = basename(uri.fsPath);
-  const webview = vscode.window.createWebviewPanel(
-    'trainlens.tuning',
-    `Tuning ${name}`,
-    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-    panelOptions(services.extensionUri, true),
-  );
-  const panel = new TunePanel(webview, services.extensionUri, services.log, name);
+  const panel = TuningPanel.open(services.extensionUri, services.log, name);
   const controller = new AbortController();
+  // Closing the panel cancels too: nobody would see the trials or the result.
   panel.on('cancel', () => controller.abort());
-  webview.onDidDispose(() => controller.abort());
+  panel.onDidDispose(() => controller.abort());
   const trials: Trial[] = [];
-  const settings = vscode.workspace.getConfiguration('trainlens.engine');
-  const execPath = settings.get<string>('nodePath')?.trim();
-  const nativeModulesPath = settings.get<string>('nativeModulesPath')?.trim();
   let result: TuneResult;
   try {
     result = await vscode.window.withProgress(
@@ -133,9 +65,8 @@ export async function optimizeConfigCommand(
         token.onCancellationRequested(() => controller.abort());
         return tune({
           configPath: uri.fsPath,
-          enginePath: vscode.Uri.joinPath(services.extensionUri, 'dist', 'engine.js').fsPath,
-          ...(execPath ? { execPath } : {}),
-          ...(nativeModulesPath ? { nativeModulesPath } : {}),
+          // Trials run in fresh engine processes, launched like the shared one.
+          ...services.engine.launchOptions(),
           environment: { backends: environment.backends, cores: environment.cpu.cores },
           signal: controller.signal,
           onMessage: (message) => {
@@ -148,7 +79,7 @@ export async function optimizeConfigCommand(
             services.log.info(
               `[tune] trial ${trial.id} (${trial.phase}): ${trial.status}, ${trial.samplesPerSec.toFixed(0)} samples/s ${JSON.stringify(trial.params)}`,
             );
-            panel.update({ trials: trials.map(view) });
+            panel.update({ trials });
           },
         });
       },
@@ -167,7 +98,7 @@ export async function optimizeConfigCommand(
   }
   panel.update({
     status: 'done',
-    trials: result.trials.map(view),
+    trials: result.trials,
     message: `${result.trials.length} trials; best ${result.best.samplesPerSec.toFixed(0)} samples/s, ${result.speedup}× the baseline`,
     result: {
       baselineId: result.baseline.id,
@@ -186,7 +117,7 @@ async function applyResult(
   services: OptimizeServices,
   uri: vscode.Uri,
   result: TuneResult,
-  panel: TunePanel,
+  panel: TuningPanel,
 ): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const current = document.getText();
