@@ -1,0 +1,69 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '../../config/types';
+import type { InMemoryDataset } from '../data/dataset';
+import type { BatchSource } from '../data/source';
+import type { CheckpointState } from '../run/checkpoint';
+import type { MemoryMonitor } from './memoryMonitor';
+import type { StepProfiler } from './stepProfiler';
+
+/** One row of metrics.jsonl. */
+export interface MetricsRecord {
+  readonly step: number;
+  readonly epoch: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+/** Callbacks through which the loop reports; all optional. */
+export interface LoopHooks {
+  onProgress?(step: number, totalSteps: number, epoch: number, samplesPerSec: number): void;
+  onMetrics?(record: MetricsRecord): void;
+  /** Polled between steps; true ends the run as `stopped`. */
+  shouldStop?(): boolean;
+}
+
+/** The outcome of the loop. */
+export interface LoopResult {
+  readonly status: 'completed' | 'stopped' | 'failed';
+  readonly steps: number;
+  readonly samplesPerSec: number;
+  readonly finalLoss: number | null;
+  readonly peakTensorBytes: number;
+  readonly stepTimesMs: readonly number[];
+  /** Samples each optimizer step consumes (batch size × gradient accumulation). */
+  readonly samplesPerStep: number;
+  /** Time each step waited for its batches (all micro-batches), in ms, parallel to `stepTimesMs`. */
+  readonly dataWaitMs: readonly number[];
+  /** Why the run failed or stopped early (NaN guard), when it did. */
+  readonly reason?: string;
+}
+
+/** Where and how often the loop writes checkpoints. */
+export interface CheckpointPlan {
+  readonly dir: string;
+  /** Regular checkpoints every N steps; undefined writes only the emergency one on stop. */
+  readonly every?: number;
+  readonly keep: number;
+  readonly configHash: string;
+  /** Also keep the checkpoint with the best value of this metric (e.g. val_loss) in `dir/best`. */
+  readonly bestMetric?: string;
+  readonly bestMode?: 'min' | 'max';
+}
+
+/** Everything the loop trains with. */
+export interface LoopInput {
+  /** Samples memory at step boundaries and finds leaks; its `act` signal triggers `optimization.memory.action`. */
+  readonly memory?: MemoryMonitor;
+  /** Told when the memory action changed the batch (reduce_batch). */
+  readonly onMemoryAction?: (message: string) => void;
+  readonly checkpoints?: CheckpointPlan;
+  /** Records the phases of the steps in the profiling window (trace.json). */
+  readonly profiler?: StepProfiler;
+  /** A checkpoint to continue from: its state and tensors (model weights `model/N`, optimizer state `opt/N`). */
+  readonly resume?: { readonly state: CheckpointState; readonly tensors: Map<string, tf.Tensor> };
+  readonly config: TrainConfig;
+  readonly model: tf.LayersModel;
+  readonly batches: BatchSource;
+  readonly validation?: InMemoryDataset;
+  readonly totalSteps: number;
+  readonly hooks?: LoopHooks;
+}
