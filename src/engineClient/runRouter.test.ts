@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { MetricsNotification, ProgressNotification } from '../protocol/engine';
 import { EngineClient } from './engineClient';
-import { startRun } from './runSession';
+import { readRunRecord } from '../runStore/readRunRecord';
+import { startRun, type RunSession } from './runSession';
 
 // Two real runs at once in one real engine process, through one client: each session's listeners must see only
 // their own run's progress, metrics and outcome (vscode-jsonrpc keeps one handler per method, so this is the
@@ -87,6 +88,44 @@ test('two runs at once on one client: each listener gets only its own events and
     // The runs really overlapped: each made progress before the other finished.
     assert.ok(firstProgressAt[0]! < finishedAt[1]! && firstProgressAt[1]! < finishedAt[0]!, 'the runs overlapped');
     assert.equal(client.runs.active, 0, 'sessions release their routes when they end');
+  } finally {
+    await client.shutdown();
+  }
+});
+
+test('cancel stops a run with its emergency checkpoint; force stops it without one and records why', async () => {
+  const client = await EngineClient.start({ enginePath: ENGINE, execArgv: ['--import', 'tsx'], clientName: 'cancel' });
+  try {
+    const stopped = async (force: boolean) => {
+      let cancelled = false;
+      const session: RunSession = await startRun(
+        client,
+        {
+          configPath: config(force ? 'forced' : 'graceful', 5, 3),
+          steps: 100_000,
+          outDir: join(dir, `cancel-${force}`),
+        },
+        {
+          onProgress: (p) => {
+            if (p.step < 10 || cancelled) return;
+            cancelled = true;
+            void session.cancel(force);
+          },
+        },
+      );
+      const summary = await session.outcome;
+      return { summary, record: readRunRecord(session.runDir) };
+    };
+    const graceful = await stopped(false);
+    assert.equal(graceful.summary.status, 'stopped');
+    assert.equal(graceful.record.status, 'stopped');
+    assert.equal(graceful.record.failure, undefined);
+    assert.ok(existsSync(join(graceful.summary.runDir, 'checkpoints')), 'the emergency checkpoint');
+    const forced = await stopped(true);
+    assert.equal(forced.summary.status, 'stopped');
+    assert.equal(forced.record.failure?.kind, 'cancelled');
+    assert.equal(forced.record.failure?.step, forced.summary.steps);
+    assert.equal(existsSync(join(forced.summary.runDir, 'checkpoints')), false, 'no checkpoint when forced');
   } finally {
     await client.shutdown();
   }

@@ -159,7 +159,7 @@ export namespace RunFinishedNotification {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Sent by the engine once when a run fails or is force-stopped: the failure's kind and message (as in run.json). */
+/** Sent by the engine once when a run fails: the failure's kind and message, as run.json's `failure` holds them. */
 export namespace RunFailedNotification {
   export const method = 'run/failed' as const;
   export interface Params extends RunFailureInfo {

@@ -5,7 +5,7 @@ import { percentile, sortedNumbers } from '../../common/stats';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
 import type { RunOptions } from '../../protocol/engine';
-import type { RunTiming } from '../../protocol/runRecord';
+import type { RunFailureInfo, RunTiming } from '../../protocol/runRecord';
 import type { EnvironmentReport, RunSummary } from '../../protocol/types';
 import { runLoop, type LoopHooks, type LoopResult } from '../train/loop';
 import type { MemoryEvent, MemorySample } from '../train/memoryMonitor';
@@ -99,11 +99,13 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
       events: monitors.events,
       timing: timingOf(result, request.measureAfter),
       summary,
-      ...(result.status === 'failed' && result.reason
-        ? { failure: { kind: 'nan', message: result.reason, step: result.steps + 1 } }
-        : result.reason
-          ? { reason: result.reason }
-          : {}),
+      ...(result.failure
+        ? { failure: result.failure }
+        : result.status === 'stopped' && context.hooks?.forceStop?.()
+          ? { failure: forcedStop(result.steps) }
+          : result.reason
+            ? { reason: result.reason }
+            : {}),
     });
     return summary;
   } catch (error) {
@@ -209,6 +211,15 @@ async function train(
       },
     },
   });
+}
+
+/** The record's cause of a run stopped with `force`: at once, without the emergency checkpoint. */
+function forcedStop(steps: number): RunFailureInfo {
+  return {
+    kind: 'cancelled',
+    message: `stopped at once after step ${steps} on request (force), without an emergency checkpoint`,
+    step: steps,
+  };
 }
 
 /** The contract's summary of a finished loop. */

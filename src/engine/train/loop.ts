@@ -79,14 +79,16 @@ async function trainSteps(input: LoopInput, where: LoopWhere): Promise<LoopResul
       lastYield = performance.now();
     }
     if (hooks.shouldStop?.()) {
-      await checkpoints.write(state); // the emergency checkpoint: a stopped run can be resumed
+      // The emergency checkpoint: a stopped run can be resumed. A forced stop ends at once, without it.
+      if (!hooks.forceStop?.()) await checkpoints.write(state);
       return finish('stopped');
     }
     for (let i = 0; i < policies.length; i++) policies[i]!.beforeStep?.(state);
     state.lr = learningRateAt(state.step, baseLr, training.schedule);
     state.logs = (state.step + 1) % logEvery === 0 || state.step + 1 === input.totalSteps;
     const failure = await trainingStep.run(state);
-    if (failure !== undefined) return finish('failed', failure);
+    if (failure !== undefined)
+      return { ...finish('failed', failure), failure: { kind: 'nan', message: failure, step: state.step + 1 } };
     state.peak = Math.max(state.peak, tf.memory().numBytes);
     state.step++;
     state.dataWaits.push(state.waitedMs);

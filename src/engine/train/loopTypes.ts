@@ -17,8 +17,10 @@ export interface MetricsRecord {
 export interface LoopHooks {
   onProgress?(step: number, totalSteps: number, epoch: number, samplesPerSec: number): void;
   onMetrics?(record: MetricsRecord): void;
-  /** Polled between steps; true ends the run as `stopped`. */
+  /** Polled between steps; true ends the run as `stopped`, after the emergency checkpoint. */
   shouldStop?(): boolean;
+  /** Polled when `shouldStop` is true: true skips the emergency checkpoint (`run/cancel` with `force`). */
+  forceStop?(): boolean;
 }
 
 /** The outcome of the loop. */
@@ -35,6 +37,8 @@ export interface LoopResult {
   readonly dataWaitMs: readonly number[];
   /** Why the run failed or stopped early (NaN guard), when it did. */
   readonly reason?: string;
+  /** A failed loop's cause by kind: the NaN guard stopped it at `step` (1-based). */
+  readonly failure?: { readonly kind: 'nan'; readonly message: string; readonly step: number };
 }
 
 /** Where and how often the loop writes checkpoints. */
