@@ -29,6 +29,7 @@ writeFileSync(
 function runUntilKilled(out: string, step: number): Promise<{ runDir: string; pid: number }> {
   const cli = spawn(process.execPath, [BIN, 'run', config, '--out', out, '--steps', '100000'], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
+    let killed: { runDir: string; pid: number } | undefined;
     const poll = setInterval(() => {
       const id = existsSync(out) ? readdirSync(out)[0] : undefined;
       if (!id) return;
@@ -40,11 +41,12 @@ function runUntilKilled(out: string, step: number): Promise<{ runDir: string; pi
       clearInterval(poll);
       const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunRecord;
       process.kill(record.enginePid, 'SIGKILL');
-      cli.once('exit', () => resolve({ runDir, pid: record.enginePid }));
+      killed = { runDir, pid: record.enginePid };
     }, 20);
     cli.once('exit', (code) => {
       clearInterval(poll);
-      reject(new Error(`the run ended (exit ${code}) before it was killed`));
+      if (killed) resolve(killed);
+      else reject(new Error(`the run ended (exit ${code}) before it was killed`));
     });
   });
 }
