@@ -3,6 +3,7 @@
  * shows it; the panels and the HTML report draw the same analysis from its JSON.
  */
 import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import { maxOf } from '../common/stats';
 
 /** The report as text for a terminal. */
 export function formatReport(report: AnalysisReport): string {
@@ -26,7 +27,10 @@ export function formatReport(report: AnalysisReport): string {
   if (report.run) lines.push(runLine(report.run));
   if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
   lines.push('', 'Step-time breakdown (mean per step):');
-  const width = Math.max(...report.breakdown.map((b) => b.category.length));
+  const width = maxOf(
+    report.breakdown.map((b) => b.category.length),
+    0,
+  );
   for (const b of report.breakdown)
     lines.push(
       `  ${b.category.padEnd(width)}  ${b.ms.toFixed(3).padStart(12)} ms  ${b.percent.toFixed(2).padStart(6)}%`,

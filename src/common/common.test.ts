@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatBytes } from './format';
 import { defined } from './defined';
-import { percentile, sortedNumbers } from './stats';
+import { maxOf, minOf, percentile, sortedNumbers } from './stats';
 
 test('formatBytes picks the largest unit and one decimal by default', () => {
   assert.equal(formatBytes(0), '0 B');
@@ -40,4 +40,18 @@ test('defined drops the undefined fields and keeps falsy values', () => {
   const copy = defined({ a: 1, b: value, c: 0, d: false, e: null });
   assert.deepEqual(copy, { a: 1, c: 0, d: false, e: null });
   assert.equal('b' in copy, false);
+});
+
+test('maxOf and minOf loop instead of spreading: 300k values, and a fallback for none', () => {
+  const values = Float64Array.from({ length: 300_000 }, (_, i) => Math.sin(i) * i);
+  assert.equal(
+    maxOf(values),
+    values.reduce((a, b) => Math.max(a, b)),
+  );
+  assert.equal(
+    minOf(values),
+    values.reduce((a, b) => Math.min(a, b)),
+  );
+  assert.equal(maxOf([], 0), 0);
+  assert.equal(minOf([]), Infinity);
 });

@@ -14,3 +14,20 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function sortedNumbers(values: readonly number[]): number[] {
   return Array.from(Float64Array.from(values).sort());
 }
+
+/**
+ * The largest of the values (`fallback` for none). A loop, not `Math.max(...values)`: spreading an array into a
+ * call puts every element on the stack and overflows it at about 125k elements (a CSV's labels, a memory timeline).
+ */
+export function maxOf(values: Iterable<number>, fallback = -Infinity): number {
+  let max: number | undefined;
+  for (const value of values) if (max === undefined || value > max) max = value;
+  return max ?? fallback;
+}
+
+/** The smallest of the values (`fallback` for none), by a loop for the same reason as {@link maxOf}. */
+export function minOf(values: Iterable<number>, fallback = Infinity): number {
+  let min: number | undefined;
+  for (const value of values) if (min === undefined || value < min) min = value;
+  return min ?? fallback;
+}

@@ -1,6 +1,7 @@
 import type { EnvironmentReport } from '../protocol/types';
 import { formatBytes } from '../common/format';
 import { autoBackend } from '../protocol/backends';
+import { maxOf } from '../common/stats';
 
 /** Renders an environment report as the plain text shown by `trainlens doctor` and the TrainLens output channel. */
 export function formatEnvironmentReport(report: EnvironmentReport): string {
@@ -15,7 +16,10 @@ export function formatEnvironmentReport(report: EnvironmentReport): string {
     );
   }
   lines.push('TF.js backends, in the order engine.backend: auto tries them:');
-  const width = Math.max(...report.backends.map((b) => b.name.length));
+  const width = maxOf(
+    report.backends.map((b) => b.name.length),
+    0,
+  );
   for (const backend of report.backends) {
     const mark = backend.status === 'installed' ? 'ok ' : '-- ';
     const detail =

@@ -8,6 +8,7 @@ import { RunFailure, startRun } from '../engineClient/runSession';
 import type { RunFailureKind } from '../protocol/runRecord';
 import { tryReadRunRecord } from '../runStore/readRunRecord';
 import type { Params, Trial, TrialStatus } from './types';
+import { maxOf } from '../common/stats';
 
 /** How trials are run and measured. */
 export interface TrialOptions {
@@ -248,7 +249,10 @@ export async function runTrial(
     samplesPerSec: ok.length ? median('samplesPerSec') : 0,
     ...(ok.some((r) => r.timeToLossMs !== undefined) ? { timeToLossMs: median('timeToLossMs') } : {}),
     stepMs: { p50: ok.length ? median('p50') : last.p50, p90: ok.length ? median('p90') : last.p90 },
-    peakMemoryBytes: Math.max(...runs.map((r) => r.peakBytes)),
+    peakMemoryBytes: maxOf(
+      runs.map((r) => r.peakBytes),
+      0,
+    ),
     status: ok.length === runs.length ? 'ok' : last.status,
     ...(last.reason ? { reason: last.reason } : {}),
     repeats: runs.length,

@@ -9,6 +9,7 @@ import { el } from '../shared/dom';
 import { createFigure } from '../shared/figure';
 import { formatBytes, formatMs } from '../shared/format';
 import { createButton } from '../shared/toolkit';
+import { maxOf } from '../../src/common/stats';
 
 /** What the memory view exposes to tests and benchmarks. */
 export interface MemoryHandle {
@@ -30,7 +31,12 @@ export function renderMemory(root: HTMLElement, view: ProfileView): MemoryHandle
   const extent = { min: xs[0] ?? 0, max: xs.at(-1) ?? 1 };
   const GiB = 1024 ** 3;
   const unit =
-    Math.max(...memory.series.map((s) => s.bytes.reduce((a, b) => Math.max(a, b), 0))) >= GiB ? GiB : 1024 ** 2;
+    maxOf(
+      memory.series.map((s) => maxOf(s.bytes, 0)),
+      0,
+    ) >= GiB
+      ? GiB
+      : 1024 ** 2;
   const unitName = unit === GiB ? 'GiB' : 'MiB';
 
   const summary = el('p', 'muted');
@@ -68,7 +74,10 @@ export function renderMemory(root: HTMLElement, view: ProfileView): MemoryHandle
     pointHoverRadius: 7,
   });
   // The capacity line only when the curves come near it; otherwise it would flatten them (the summary names it).
-  const highest = Math.max(...memory.series.map((s) => s.bytes.reduce((a, b) => Math.max(a, b), 0)));
+  const highest = maxOf(
+    memory.series.map((s) => maxOf(s.bytes, 0)),
+    0,
+  );
   if (memory.capacity && highest >= 0.25 * memory.capacity.bytes)
     datasets.push({
       type: 'line' as const,

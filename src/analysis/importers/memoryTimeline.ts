@@ -1,4 +1,5 @@
 import type { Profile } from '../profile';
+import { minOf } from '../../common/stats';
 
 /** PyTorch's memory categories in the order `export_memory_timeline_raw` indexes them. */
 export const TORCH_MEMORY_CATEGORIES = [
@@ -45,7 +46,7 @@ export class MemoryTimelineBuilder {
     if (this.rows.length === 0)
       throw new Error('the memory timeline has no rows of [timestamp, action, bytes, category]');
     const timed = this.rows.filter((r) => r[0] >= 0);
-    const first = timed.length ? Math.min(...timed.map((r) => r[0])) : 0;
+    const first = timed.length ? minOf(timed.map((r) => r[0])) : 0;
     // Pre-existing memory (timestamp −1) counts from the first timestamp on.
     const rows = this.rows.map(([ts, bytes, category]) => [ts < 0 ? first : ts, bytes, category] as const);
     rows.sort((a, b) => a[0] - b[0]);

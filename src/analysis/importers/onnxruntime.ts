@@ -1,6 +1,7 @@
 import type { SpanRecorder } from '../spans';
 import { OpTotals } from '../opTotals';
 import type { Profile, ProfileStep } from '../profile';
+import { maxOf, minOf } from '../../common/stats';
 
 /** Categories of an ONNX Runtime profile's run: node kernels, the fences around them, and the rest of the run. */
 export const ORT_CATEGORIES = ['kernel', 'fence', 'other'] as const;
@@ -63,9 +64,7 @@ export class OrtProfileBuilder {
     let runs = this.runs;
     if (runs.length === 0) {
       const all = [...this.kernels, ...this.fences];
-      runs = all.length
-        ? [{ start: Math.min(...all.map((s) => s.start)), end: Math.max(...all.map((s) => s.end)) }]
-        : [];
+      runs = all.length ? [{ start: minOf(all.map((s) => s.start)), end: maxOf(all.map((s) => s.end)) }] : [];
       stepsNote = 'the profile has no model_run events: all node events are analysed as one run';
     }
     const within = (spans: Span[], run: Span) =>

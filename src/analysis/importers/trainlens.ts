@@ -6,6 +6,7 @@ import type { RunRecordView } from '../../protocol/runRecord';
 import { readRunRecord, tryReadRunRecord } from '../../runStore/readRunRecord';
 import type { SpanRecorder } from '../spans';
 import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
+import { maxOf } from '../../common/stats';
 
 /** What the analysis reads of run.json: the run store's reader's view (a killed run reads as interrupted). */
 type RunJson = Partial<RunRecordView>;
@@ -161,7 +162,7 @@ function readMemory(runDir: string, run: RunJson): Profile['memory'] {
   const allocatedBytes = Float64Array.from(rows, (r) => r.tensorBytes);
   const rssBytes = Float64Array.from(rows, (r) => r.rssBytes ?? 0);
   const seen = (run.events ?? []).map((e) => Number(e.evidence?.['rssBytes'] ?? 0));
-  const peakRssBytes = Math.max(0, ...rssBytes, ...seen.filter(Number.isFinite));
+  const peakRssBytes = Math.max(0, maxOf(rssBytes), maxOf(seen.filter(Number.isFinite)));
   const limit = run.config?.engine?.memory_limit_mb;
   const limitBytes = limit !== undefined ? limit * 1024 * 1024 : run.environment?.memory?.totalBytes;
   return {

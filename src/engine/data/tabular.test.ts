@@ -66,3 +66,10 @@ test('bad data is reported with the file and line', async () => {
   }
   await assert.rejects(readTabular(spec(join(dir, 'missing.csv'))), /missing\.csv: the data file does not exist/);
 });
+
+test('200k rows with numeric labels: the class count is found without spreading the labels into a call', async () => {
+  const rows = Array.from({ length: 200_000 }, (_, i) => `${i % 7},${i % 3}`);
+  const data = await readTabular(spec(file('big.csv', `x1,label\n${rows.join('\n')}\n`)));
+  assert.equal(data.size, 200_000);
+  assert.equal(data.targets.length, 200_000 * 3);
+});

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { suggest } from '../../config/didYouMean';
 import type { InMemoryDataset } from './dataset';
+import { maxOf } from '../../common/stats';
 
 /** How to turn rows into samples. */
 export interface TabularSpec {
@@ -140,7 +141,7 @@ export async function readTabular(
   }
   const numeric = labels.every((l) => /^\d+$/.test(l));
   const classes = numeric ? [...new Set(labels)].sort((a, b) => Number(a) - Number(b)) : [...new Set(labels)].sort();
-  const classCount = numeric ? Math.max(...labels.map(Number)) + 1 : classes.length;
+  const classCount = numeric ? maxOf(labels.map(Number)) + 1 : classes.length;
   if (classCount > spec.outputs) {
     throw new DataError(
       `the labels have ${classCount} classes but model.outputs is ${spec.outputs}; set model.outputs: ${classCount}`,

@@ -2,6 +2,7 @@ import { predictMemory } from '../../config/memory';
 import type { TrainConfig } from '../../config/types';
 import { clearlyBetter, type TuningSession } from '../session';
 import type { Trial } from '../types';
+import { maxOf } from '../../common/stats';
 
 /** Share a batch size is backed off from the largest that fits, so a long run does not run out of memory. */
 export const BATCH_MARGIN = 0.25;
@@ -29,7 +30,7 @@ export async function findBatchSize(session: TuningSession, baseline: Trial): Pr
   if (failAt !== undefined && !session.overBudget()) failAt = await bisect(session, failAt, fits);
   const batch = backOff(session, current, fits, failAt);
   if (failAt !== undefined)
-    session.say(`batch size: ${batch} (the largest that fit is ${Math.max(...fits.keys())}; ${failAt} did not)`);
+    session.say(`batch size: ${batch} (the largest that fit is ${maxOf(fits.keys())}; ${failAt} did not)`);
   return { batch, trial: fits.get(batch)! };
 }
 
@@ -55,7 +56,7 @@ async function grow(session: TuningSession, current: number, fits: Fits): Promis
 
 /** Bisects between the largest batch that fit and the first that did not; returns the smallest known failure. */
 async function bisect(session: TuningSession, failAt: number, fits: Fits): Promise<number> {
-  let [lo, hi] = [Math.max(...fits.keys()), failAt];
+  let [lo, hi] = [maxOf(fits.keys()), failAt];
   while (hi - lo > Math.max(8, lo / 8) && !session.overBudget()) {
     // The midpoint keeps to multiples of 8 (round batch sizes); where that rounds to 0, which is no batch, the
     // plain midpoint is taken.
@@ -75,7 +76,7 @@ async function bisect(session: TuningSession, failAt: number, fits: Fits): Promi
  */
 function backOff(session: TuningSession, current: number, fits: Fits, failAt: number | undefined): number {
   const ceiling =
-    failAt !== undefined ? Math.max(current, Math.floor(Math.max(...fits.keys()) * (1 - BATCH_MARGIN))) : Infinity;
+    failAt !== undefined ? Math.max(current, Math.floor(maxOf(fits.keys()) * (1 - BATCH_MARGIN))) : Infinity;
   const eligible = [...fits.entries()].filter(([b]) => b <= ceiling);
   return eligible.reduce((a, b) => (session.score(b[1]) > session.score(a[1]) ? b : a))[0];
 }
