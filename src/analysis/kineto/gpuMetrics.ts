@@ -1,9 +1,30 @@
 /**
- * GPU metrics of a Kineto trace as the PyTorch profiler plugin computes them: the utilization timeline, estimated SM
- * efficiency and achieved occupancy.
+ * GPU metrics of a Kineto trace as the PyTorch profiler plugin computes them: GPU utilization and its timeline,
+ * estimated SM efficiency and achieved occupancy.
  */
 import type { Profile } from '../profile';
-import { intersectRanges, sumRanges } from '../ranges';
+import { intersectRanges, mergeRanges, sumRanges } from '../ranges';
+
+/**
+ * GPU utilization: the union of the kernels' intervals over the analysed span (`spanStart` to `spanEnd`) divided by
+ * its length, and its timeline over the trace's span (`timelineStart` to `timelineEnd`).
+ */
+export function gpuUtilizationOf(
+  kernelStart: Float64Array,
+  kernelEnd: Float64Array,
+  spanStart: number,
+  spanEnd: number,
+  timelineStart: number,
+  timelineEnd: number,
+): Required<Pick<Profile, 'gpuUtilization' | 'gpuUtilizationTimeline'>> {
+  const busyRanges = mergeRanges(interleave(kernelStart, kernelEnd));
+  const span = Float64Array.of(spanStart, spanEnd);
+  const busy = sumRanges(intersectRanges(span, busyRanges));
+  return {
+    gpuUtilization: span[1]! > span[0]! ? busy / (span[1]! - span[0]!) : 0,
+    gpuUtilizationTimeline: utilizationTimeline(busyRanges, timelineStart, timelineEnd),
+  };
+}
 
 /**
  * GPU utilization over time, as the PyTorch profiler plugin draws it: the span cut into buckets of a power of ten

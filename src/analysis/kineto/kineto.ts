@@ -1,10 +1,16 @@
 import { OpTotals } from '../opTotals';
-import type { Profile, ProfileStep } from '../profile';
+import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
+import { mergeRanges, type Ranges } from '../ranges';
 import type { SpanRecorder } from '../spans';
-import { smMetricsOf, interleave, utilizationTimeline } from './gpuMetrics';
+import { gpuUtilizationOf, smMetricsOf } from './gpuMetrics';
+import { memoryOf } from './memory';
 import { devicesOf, distributedOf } from './metadata';
-import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
+import { Numbers } from './numbers';
+import { analysedSteps, stepBreakdowns, type StepSpan } from './steps';
+
+// Everything `add` uses for each event (these tables, `numberArg`, `record`) stays in this file: under tsx, imports
+// from another module are read through that module's exports object, one more lookup per event on the hot path.
 
 /** How an event's category (old or new dialect, any case) counts. */
 const EVENT_TYPES: ReadonlyMap<string, string> = new Map(
@@ -52,28 +58,6 @@ const MATRIX_KERNEL = /gemm|conv|cutlass|wgrad|dgrad|fprop|matmul/i;
 /** Kernels shorter than this count as short (launch overhead dominates them). */
 export const SHORT_KERNEL_US = 10;
 
-/** A growable list of numbers, so millions of intervals do not become millions of objects. */
-class Numbers {
-  data = new Float64Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-  push3(a: number, b: number, c: number): void {
-    this.push(a);
-    this.push(b);
-    this.push(c);
-  }
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
 function numberArg(args: unknown, ...names: string[]): number | undefined {
   if (!args || typeof args !== 'object') return undefined;
   for (const name of names) {
@@ -114,7 +98,7 @@ export class KinetoProfileBuilder {
   private readonly deviceEnd = new Numbers();
   private readonly deviceCorrelation = new Numbers();
   private readonly collectiveIds = new Set<number>();
-  private readonly steps: Array<{ name: string; start: number; end: number }> = [];
+  private readonly steps: StepSpan[] = [];
   private readonly kernels = new OpTotals();
   private readonly operators = new OpTotals();
   private readonly memoryT = new Numbers();
@@ -270,83 +254,39 @@ export class KinetoProfileBuilder {
 
   /** The profile, once every event has been added. */
   build(file: string, metadata: Readonly<Record<string, unknown>>, bytes: number): Profile {
-    // Kernels launched by a collective are communication; the others are compute kernels.
     const kernelStart = this.kernelStart.view();
     const kernelEnd = this.kernelEnd.view();
-    const kernelExternal = this.kernelExternal.view();
-    for (let i = 0; i < kernelStart.length; i++) {
-      const role = this.collectiveIds.has(kernelExternal[i]!) ? COMMUNICATION : KERNEL;
-      this.roles[role]!.push(kernelStart[i]!);
-      this.roles[role]!.push(kernelEnd[i]!);
-    }
-    const roleRanges = this.roles.map((r) => mergeRanges(r.view()));
-
-    let stepsNote: string | undefined;
-    let steps = [...this.steps].sort((a, b) => a.start - b.start);
-    if (steps.length === 0) {
-      if (!Number.isFinite(this.cpuMin)) throw new Error('the trace has no CPU operators and no steps to analyse');
-      steps = [{ name: '0', start: this.cpuMin, end: this.cpuMax }];
-      stepsNote = 'the trace has no ProfilerStep markers: the whole trace is analysed as one step';
-    }
-    const dropped = this.extendStepsToDevice(steps);
-    if (dropped > 0) {
-      stepsNote = `the last ${dropped} step${dropped > 1 ? 's were' : ' was'} left out: the profiler may not have captured all the device work ${dropped > 1 ? 'they' : 'it'} launched`;
-      steps = steps.slice(0, steps.length - dropped);
-    }
-
-    // Priority split: each role takes what is left of the steps after the roles before it.
-    const stepSlots = mergeRanges(steps.flatMap((s) => [s.start, s.end]));
-    let slots = stepSlots;
-    const costs: Ranges[] = [];
-    roleRanges.forEach((role, i) => {
-      const range = i === 0 ? role : intersectRanges(slots, role);
-      costs.push(range);
-      slots = subtractRanges(slots, range);
-    });
-    costs.push(slots);
-    const profileSteps: ProfileStep[] = steps.map((step) => {
-      const window = Float64Array.of(step.start, step.end);
-      const breakdown: Record<string, number> = {};
-      KINETO_CATEGORIES.forEach((category, i) => (breakdown[category] = sumRanges(intersectRanges(window, costs[i]!))));
-      return { name: step.name, startUs: step.start, endUs: step.end, breakdown };
-    });
-
+    const roleRanges = this.roleRanges(kernelStart, kernelEnd);
+    const { steps, stepsNote } = analysedSteps(
+      this.steps,
+      this.cpuMin,
+      this.cpuMax,
+      { start: this.runtimeStart.view(), end: this.runtimeEnd.view(), correlation: this.runtimeCorrelation.view() },
+      { start: this.deviceStart.view(), end: this.deviceEnd.view(), correlation: this.deviceCorrelation.view() },
+    );
     const hasGpu = kernelStart.length > 0;
-    let gpuUtilization: number | undefined;
-    let gpuUtilizationTimeline: Profile['gpuUtilizationTimeline'];
-    if (hasGpu && steps.length > 0) {
-      const busyRanges = mergeRanges(interleave(kernelStart, kernelEnd));
-      const span = Float64Array.of(steps[0]!.start, steps.at(-1)!.end);
-      const busy = sumRanges(intersectRanges(span, busyRanges));
-      gpuUtilization = span[1]! > span[0]! ? busy / (span[1]! - span[0]!) : 0;
-      gpuUtilizationTimeline = utilizationTimeline(
-        busyRanges,
-        this.profilerSpan?.start ?? this.globalMin,
-        this.profilerSpan?.end ?? this.globalMax,
-      );
-    }
-    const smMetrics =
-      hasGpu && steps.length > 0
-        ? smMetricsOf(this.blocksPerSm.view(), this.occupancy.view(), steps[0]!.start, steps.at(-1)!.end)
-        : {};
+    // The GPU metrics cover the analysed span: from the first step's start to the last one's end.
+    const span = hasGpu && steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined;
     const kernelTotal = this.kernels.totalUs;
-    // The GPU's memory when the trace has it (device type 1), else whatever device it has.
-    const gpuMemory = this.memoryDevice.view().some((d) => d === 1);
-    const keep = (_: number, i: number) => !gpuMemory || this.memoryDevice.view()[i] === 1;
-    const memoryT = this.memoryT.view().filter(keep);
-    const memoryBytes = this.memoryBytes.view().filter(keep);
-    const memoryReserved = this.memoryReserved.view().filter(keep);
     return {
       source: 'kineto',
       file,
       devices: devicesOf(metadata),
       ...distributedOf(metadata),
       categories: KINETO_CATEGORIES,
-      steps: profileSteps,
+      steps: stepBreakdowns(steps, roleRanges),
       ...(stepsNote ? { stepsNote } : {}),
-      ...(gpuUtilization !== undefined ? { gpuUtilization } : {}),
-      ...(gpuUtilizationTimeline ? { gpuUtilizationTimeline } : {}),
-      ...smMetrics,
+      ...(span
+        ? gpuUtilizationOf(
+            kernelStart,
+            kernelEnd,
+            span.start,
+            span.end,
+            this.profilerSpan?.start ?? this.globalMin,
+            this.profilerSpan?.end ?? this.globalMax,
+          )
+        : {}),
+      ...(span ? smMetricsOf(this.blocksPerSm.view(), this.occupancy.view(), span.start, span.end) : {}),
       ...(this.spans ? { timeline: this.spans.build() } : {}),
       kernels: this.kernels.table(),
       operators: this.operators.table(),
@@ -360,85 +300,23 @@ export class KinetoProfileBuilder {
             tensorCores: { kernelUs: kernelTotal, tensorCoreUs: this.tensorCoreUs, fp32MatrixUs: this.matrixUs },
           }
         : {}),
-      ...(memoryT.length > 0
-        ? {
-            memory: {
-              tUs: Float64Array.from(memoryT),
-              allocatedBytes: Float64Array.from(memoryBytes),
-              ...(memoryReserved.every(Number.isFinite) ? { reservedBytes: Float64Array.from(memoryReserved) } : {}),
-              peakBytes: memoryBytes.reduce((a, b) => Math.max(a, b), 0),
-            },
-          }
-        : {}),
+      ...memoryOf(this.memoryT.view(), this.memoryBytes.view(), this.memoryReserved.view(), this.memoryDevice.view()),
       stats: { events: this.events, bytes },
     };
   }
 
   /**
-   * Extends each step to the end of the device work launched by runtime calls inside it (in place) and returns how
-   * many trailing steps to drop.
+   * Each role's time ranges, merged, in priority order. Kernels launched by a collective are communication; the
+   * others are compute kernels. The kernels join the role columns here rather than in `add` because the collective
+   * that launched a kernel may come after the kernel in the trace.
    */
-  private extendStepsToDevice(steps: Array<{ name: string; start: number; end: number }>): number {
-    const runtimeStart = this.runtimeStart.view();
-    const runtimeEnd = this.runtimeEnd.view();
-    const runtimeCorrelation = this.runtimeCorrelation.view();
-    const deviceStart = this.deviceStart.view();
-    const deviceEnd = this.deviceEnd.view();
-    const deviceCorrelation = this.deviceCorrelation.view();
-    // Device work of each correlation id (a runtime call's launches).
-    const byCorrelation = new Map<number, number[]>();
-    const runtimeCorrelations = new Set<number>(runtimeCorrelation);
-    for (let d = 0; d < deviceStart.length; d++) {
-      const id = deviceCorrelation[d]!;
-      if (!runtimeCorrelations.has(id)) continue;
-      const list = byCorrelation.get(id);
-      if (list) list.push(d);
-      else byCorrelation.set(id, [d]);
+  private roleRanges(kernelStart: Float64Array, kernelEnd: Float64Array): Ranges[] {
+    const kernelExternal = this.kernelExternal.view();
+    for (let i = 0; i < kernelStart.length; i++) {
+      const role = this.collectiveIds.has(kernelExternal[i]!) ? COMMUNICATION : KERNEL;
+      this.roles[role]!.push(kernelStart[i]!);
+      this.roles[role]!.push(kernelEnd[i]!);
     }
-    const order = new Uint32Array(runtimeStart.length).map((_, i) => i);
-    order.sort((a, b) => runtimeStart[a]! - runtimeStart[b]!);
-
-    const deviceMin = new Float64Array(steps.length).fill(Infinity);
-    const deviceMax = new Float64Array(steps.length).fill(-Infinity);
-    const matched = new Uint32Array(steps.length);
-    const matchedDevices = new Set<number>();
-    let s = 0;
-    let r = 0;
-    while (s < steps.length && r < order.length) {
-      const rt = order[r]!;
-      const step = steps[s]!;
-      if (runtimeStart[rt]! < step.start) r++;
-      else if (runtimeEnd[rt]! <= step.end) {
-        for (const d of byCorrelation.get(runtimeCorrelation[rt]!) ?? []) {
-          deviceMin[s] = Math.min(deviceMin[s]!, deviceStart[d]!);
-          deviceMax[s] = Math.max(deviceMax[s]!, deviceEnd[d]!);
-          matchedDevices.add(d);
-          matched[s]!++;
-        }
-        r++;
-      } else if (runtimeStart[rt]! < step.end) r++;
-      else s++;
-    }
-    if (matchedDevices.size === 0) return 0;
-
-    let previousEnd = steps[0]!.start;
-    if (Number.isFinite(deviceMin[0]!)) {
-      for (let d = 0; d < deviceStart.length; d++)
-        if (!matchedDevices.has(d) && deviceEnd[d]! < deviceMin[0]!) previousEnd = Math.max(previousEnd, deviceEnd[d]!);
-    }
-    steps.forEach((step, i) => {
-      const start = Math.max(previousEnd, step.start);
-      const end = Number.isFinite(deviceMin[i]!) ? Math.max(step.end, deviceMax[i]!, start) : Math.max(step.end, start);
-      step.start = start;
-      step.end = end;
-      previousEnd = end;
-    });
-    if (steps.length <= 1) return 0;
-    let last = steps.length - 1;
-    while (last >= 0 && matched[last] === 0) last--;
-    if (last < 0) return 0;
-    let keep = last + 1;
-    if (last > 0 && matched[last - 1]! * 0.8 > matched[last]!) keep = last;
-    return steps.length - keep;
+    return this.roles.map((r) => mergeRanges(r.view()));
   }
 }

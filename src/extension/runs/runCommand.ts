@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { startRun } from '../../engineClient/runSession';
+import type { EngineClient } from '../../engineClient/engineClient';
+import { startRun, type RunListeners } from '../../engineClient/runSession';
 import type { RunSummary } from '../../protocol/types';
 import type { EngineService } from '../engineService';
 import { RunDashboard } from '../panels/runDashboard';
@@ -33,6 +34,26 @@ function formatEta(ms: number | undefined): string {
 }
 
 /**
+ * Saves the config and checks it for errors (they are in the Problems view). On errors, says so, offers the Problems
+ * view and returns false.
+ */
+async function savedWithoutErrors(uri: vscode.Uri): Promise<boolean> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.isDirty) await document.save();
+  const errors = vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'trainlens');
+  if (errors.length === 0) return true;
+  const first = errors[0]!;
+  const choice = await vscode.window.showErrorMessage(
+    `TrainLens: ${basename(uri.fsPath)} has ${errors.length} error${errors.length > 1 ? 's' : ''}; the first, at line ${first.range.start.line + 1}: ${first.message}`,
+    'Show Problems',
+  );
+  if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
+  return false;
+}
+
+/**
  * `TrainLens: Run Training`: saves the config, refuses while it has errors (they are in the Problems view), starts
  * the run in the engine and shows its progress (step, loss, samples/s, time left) in a cancellable notification;
  * Cancel stops the run gracefully with an emergency checkpoint. Metrics go to the output channel. Resolves when
@@ -45,20 +66,7 @@ export async function runTrainingCommand(
 ): Promise<RunSummary | undefined> {
   const uri = await targetConfig(argument);
   if (!uri) return undefined;
-  const document = await vscode.workspace.openTextDocument(uri);
-  if (document.isDirty) await document.save();
-  const errors = vscode.languages
-    .getDiagnostics(uri)
-    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'trainlens');
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    const choice = await vscode.window.showErrorMessage(
-      `TrainLens: ${basename(uri.fsPath)} has ${errors.length} error${errors.length > 1 ? 's' : ''}; the first, at line ${first.range.start.line + 1}: ${first.message}`,
-      'Show Problems',
-    );
-    if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
-    return undefined;
-  }
+  if (!(await savedWithoutErrors(uri))) return undefined;
 
   const { engine, log } = services;
   const client = await engine.get();
@@ -74,81 +82,118 @@ export async function runTrainingCommand(
         title: `TrainLens: ${options.profile ? 'profiling' : 'training'} ${name}`,
         cancellable: true,
       },
-      async (progress, token) => {
-        let loss: number | undefined;
-        let reported = 0;
-        const phases = { intervals: 0, wait: 0, rest: 0 };
-        const session = await startRun(
-          client,
-          { configPath: uri.fsPath, ...(options.profile ? { profile: true } : {}) },
-          {
-            onMetrics: (p) => {
-              if (p.values['loss'] !== undefined) loss = p.values['loss'];
-              const values = Object.entries(p.values)
-                .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
-                .join(', ');
-              log.info(`[run] step ${p.step}: ${values}`);
-              // Where the steps' time goes so far: waiting for data, and the rest (compute and host syncs).
-              const wait = p.values['data_wait_ms'];
-              const stepMs = p.values['step_ms'];
-              if (wait !== undefined && stepMs !== undefined) {
-                phases.intervals++;
-                phases.wait += wait;
-                phases.rest += Math.max(0, stepMs - wait);
-              }
-              dashboard.update({
-                points: [{ step: p.step, values: p.values }],
-                ...(phases.intervals > 0
-                  ? {
-                      phasesMs: {
-                        data_wait: phases.wait / phases.intervals,
-                        'compute and syncs': phases.rest / phases.intervals,
-                      },
-                    }
-                  : {}),
-              });
-            },
-            onProgress: (p) => {
-              const percent = (p.step / p.totalSteps) * 100;
-              progress.report({
-                increment: percent - reported,
-                message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
-              });
-              reported = percent;
-              dashboard.update({
-                status: 'running',
-                step: p.step,
-                totalSteps: p.totalSteps,
-                samplesPerSec: p.samplesPerSec,
-                ...(p.etaMs !== undefined ? { etaMs: p.etaMs } : {}),
-              });
-            },
-            onMemory: (m) => {
-              dashboard.update({ memory: [{ tMs: m.tMs, tensorBytes: m.tensorBytes, rssBytes: m.rssBytes }] });
-            },
-          },
-        );
-        log.info(`Run ${session.runId} started: ${session.runDir}`);
-        dashboard.update({ runDir: session.runDir });
-        const stop = () => {
-          log.info(`Run ${session.runId}: stopping (an emergency checkpoint is written).`);
-          dashboard.update({ status: 'stopping' });
-          void session.cancel().catch(() => undefined);
-        };
-        const cancel = token.onCancellationRequested(stop);
-        const stopFromPanel = dashboard.onStop(stop);
-        try {
-          return await session.outcome;
-        } finally {
-          cancel.dispose();
-          stopFromPanel.dispose();
-        }
-      },
+      (progress, token) => followRun({ client, uri, options, log, dashboard }, progress, token),
     );
   } catch (error) {
     dashboard.update({ status: 'failed', message: (error as Error).message });
     throw error;
   }
+  reportOutcome(summary, dashboard, log);
+  return summary;
+}
+
+/** What following one run needs: the engine, the config, where to log and the run's dashboard. */
+interface RunContext {
+  readonly client: EngineClient;
+  readonly uri: vscode.Uri;
+  readonly options: { readonly profile?: boolean };
+  readonly log: vscode.LogOutputChannel;
+  readonly dashboard: RunDashboard;
+}
+
+/**
+ * Starts the run and follows it until it ends, inside the progress notification. Cancel in the notification and
+ * Stop in the dashboard both stop it gracefully.
+ */
+async function followRun(
+  { client, uri, options, log, dashboard }: RunContext,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  token: vscode.CancellationToken,
+): Promise<RunSummary> {
+  const session = await startRun(
+    client,
+    { configPath: uri.fsPath, ...(options.profile ? { profile: true } : {}) },
+    runListeners(log, dashboard, progress),
+  );
+  log.info(`Run ${session.runId} started: ${session.runDir}`);
+  dashboard.update({ runDir: session.runDir });
+  const stop = () => {
+    log.info(`Run ${session.runId}: stopping (an emergency checkpoint is written).`);
+    dashboard.update({ status: 'stopping' });
+    void session.cancel().catch(() => undefined);
+  };
+  const cancel = token.onCancellationRequested(stop);
+  const stopFromPanel = dashboard.onStop(stop);
+  try {
+    return await session.outcome;
+  } finally {
+    cancel.dispose();
+    stopFromPanel.dispose();
+  }
+}
+
+/**
+ * The run's listeners: metrics go to the output channel and the dashboard, progress to the notification and the
+ * dashboard, memory samples to the dashboard. They share the last loss seen and the step phases so far.
+ */
+function runListeners(
+  log: vscode.LogOutputChannel,
+  dashboard: RunDashboard,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+): RunListeners {
+  let loss: number | undefined;
+  let reported = 0;
+  const phases = { intervals: 0, wait: 0, rest: 0 };
+  return {
+    onMetrics: (p) => {
+      if (p.values['loss'] !== undefined) loss = p.values['loss'];
+      const values = Object.entries(p.values)
+        .map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+        .join(', ');
+      log.info(`[run] step ${p.step}: ${values}`);
+      // Where the steps' time goes so far: waiting for data, and the rest (compute and host syncs).
+      const wait = p.values['data_wait_ms'];
+      const stepMs = p.values['step_ms'];
+      if (wait !== undefined && stepMs !== undefined) {
+        phases.intervals++;
+        phases.wait += wait;
+        phases.rest += Math.max(0, stepMs - wait);
+      }
+      dashboard.update({
+        points: [{ step: p.step, values: p.values }],
+        ...(phases.intervals > 0
+          ? {
+              phasesMs: {
+                data_wait: phases.wait / phases.intervals,
+                'compute and syncs': phases.rest / phases.intervals,
+              },
+            }
+          : {}),
+      });
+    },
+    onProgress: (p) => {
+      const percent = (p.step / p.totalSteps) * 100;
+      progress.report({
+        increment: percent - reported,
+        message: `step ${p.step}/${p.totalSteps}${loss !== undefined ? ` · loss ${loss.toFixed(4)}` : ''} · ${Math.round(p.samplesPerSec)} samples/s${formatEta(p.etaMs)}`,
+      });
+      reported = percent;
+      dashboard.update({
+        status: 'running',
+        step: p.step,
+        totalSteps: p.totalSteps,
+        samplesPerSec: p.samplesPerSec,
+        ...(p.etaMs !== undefined ? { etaMs: p.etaMs } : {}),
+      });
+    },
+    onMemory: (m) => {
+      dashboard.update({ memory: [{ tMs: m.tMs, tensorBytes: m.tensorBytes, rssBytes: m.rssBytes }] });
+    },
+  };
+}
+
+/** Shows how the run ended: on the dashboard, in the output channel, and in a notification that opens the record. */
+function reportOutcome(summary: RunSummary, dashboard: RunDashboard, log: vscode.LogOutputChannel): void {
   dashboard.update({
     status: summary.status,
     step: summary.steps,
@@ -164,5 +209,4 @@ export async function runTrainingCommand(
       void vscode.window.showTextDocument(vscode.Uri.file(join(summary.runDir, 'run.json')));
     if (choice === 'Show Output') log.show();
   });
-  return summary;
 }
