@@ -1,12 +1,14 @@
 import { Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { Bail, bail, resolvePlain, scanLines, type Line, type Trivia } from './fastYamlScan';
 
 /**
  * A fast reader for the YAML that training configs are written in: block mappings and sequences, plain and simply
  * quoted scalars, one-line flow lists, comments. It builds the same node tree (with the same source ranges) as the
  * `yaml` package and the same data, about ten times faster, so diagnostics stay within budget as you type in long
  * configs. Anything outside that subset (anchors, tags, block scalars, flow mappings, multi-line scalars, escapes,
- * duplicate keys, tabs, odd indentation) returns undefined and the caller uses the `yaml` package, which remains the
- * reference: a differential test checks that both give identical results on every fixture.
+ * duplicate keys, tabs, lone CRs, odd indentation, keys over 1024 characters) returns undefined and the caller uses the
+ * `yaml` package, which remains the reference: differential tests (fixtures, a seeded fuzz, the yaml-test-suite)
+ * check that both give identical results.
  */
 export interface FastParse {
   readonly doc: Document.Parsed;
@@ -14,114 +16,38 @@ export interface FastParse {
   readonly lineCounter: LineCounter;
 }
 
-interface Line {
-  /** Offset of the first content character (after indentation). */
-  start: number;
-  /** Offset after the last content character (comment and trailing spaces removed). */
-  end: number;
-  /** Column of the first content character. */
-  indent: number;
-  /** Whether the line is a sequence entry (`- …`) at `indent`. */
-  dash: boolean;
-}
-
-class Bail extends Error {}
-const bail = (): never => {
-  throw new Bail();
-};
-
 const KEY = /^([A-Za-z0-9_][\w.-]*)[ ]*:(?:[ ]+|$)/;
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT = /^[-+]?[0-9]+$/;
-const HEX = /^0x[0-9a-fA-F]+$/;
-const OCT = /^0o[0-7]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+/** yaml (strict) refuses an implicit key whose `:` is more than this many characters after the key starts. */
+const MAX_KEY_SPAN = 1024;
+/** Plain scalars starting with an indicator: flow collections, comments, anchors, tags, explicit keys, …. */
+const INDICATOR_START = /^[[\]{},#&*!|>%@`'"?:]/;
 
-/** Resolves a plain scalar with the YAML 1.2 core schema, as the `yaml` package does by default. */
-function resolvePlain(text: string): unknown {
-  if (NULL.test(text)) return null;
-  if (BOOL.test(text)) return text[0] === 't' || text[0] === 'T';
-  if (INT.test(text)) return Number(text);
-  if (HEX.test(text)) return parseInt(text.slice(2), 16);
-  if (OCT.test(text)) return parseInt(text.slice(2), 8);
-  if (FLOAT.test(text)) return Number(text);
-  if (SPECIAL_FLOAT.test(text))
-    return text.endsWith('nan') || text.endsWith('NaN') || text.endsWith('NAN')
-      ? NaN
-      : text.startsWith('-')
-        ? -Infinity
-        : Infinity;
-  return text;
-}
-
-/** Splits the text into content lines, dropping blank lines and comments; bails on what the subset excludes. */
-function scanLines(text: string, lineCounter: LineCounter): Line[] {
-  const lines: Line[] = [];
-  let lineStart = 0;
-  lineCounter.addNewLine(0);
-  while (lineStart <= text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = text.length;
-    else lineCounter.addNewLine(lineEnd + 1);
-    let i = lineStart;
-    while (i < lineEnd && text.charCodeAt(i) === 32) i++;
-    const c = text[i];
-    if (i < lineEnd && c !== '#' && !(c === '\r' && i + 1 === lineEnd)) {
-      if (
-        c === '\t' ||
-        c === '%' ||
-        c === '&' ||
-        c === '*' ||
-        c === '!' ||
-        c === '?' ||
-        c === '{' ||
-        c === '|' ||
-        c === '>' ||
-        c === '@' ||
-        c === '`'
-      )
-        bail();
-      if ((c === '-' && text.startsWith('---', i)) || (c === '.' && text.startsWith('...', i))) bail();
-      // Strip a trailing comment (a # after a space, outside quotes) and trailing spaces.
-      let end = lineEnd;
-      let quote = '';
-      for (let j = i; j < lineEnd; j++) {
-        const ch = text[j];
-        if (quote) {
-          if (ch === quote) quote = '';
-          else if (ch === '\\') bail();
-        } else if (ch === '"' || ch === "'") {
-          if (j === i || text[j - 1] === ' ' || text[j - 1] === '[' || text[j - 1] === ',') quote = ch;
-        } else if (ch === '#' && text[j - 1] === ' ') {
-          end = j;
-          break;
-        } else if (ch === '\t') bail();
-      }
-      if (quote) bail();
-      while (end > i && (text[end - 1] === ' ' || text[end - 1] === '\r')) end--;
-      const dash = c === '-' && (i + 1 === end || text[i + 1] === ' ');
-      lines.push({ start: i, end, indent: i - lineStart, dash });
-    }
-    if (lineEnd === text.length) break;
-    lineStart = lineEnd + 1;
-  }
-  return lines;
+/**
+ * Blank and comment lines after a collection's last value that yaml keeps as a comment-only item of the innermost
+ * open collection. When that collection ends, yaml keeps them there (extending its range) if it is indented and one
+ * of the comments is at least as indented as it; otherwise they move to the parent, and so on up to the document.
+ */
+interface Pending {
+  /** The deepest comment's indentation (-1 when there is no comment). */
+  readonly indent: number;
+  /** Where the item ends: the start of the next content (its indentation included), or the end of the text. */
+  readonly end: number;
 }
 
 /** Parses `text` if it stays within the config subset; undefined otherwise. */
 export function fastParse(text: string): FastParse | undefined {
   const lineCounter = new LineCounter();
   try {
-    const lines = scanLines(text, lineCounter);
+    const { lines, trivia } = scanLines(text, lineCounter);
     if (lines.length === 0 || lines[0]!.dash || lines[0]!.indent !== 0) return undefined;
-    const parser = new BlockParser(text, lines);
+    const parser = new BlockParser(text, lines, trivia);
     const [node, data] = parser.map(0);
     if (parser.pos !== lines.length) return undefined;
     const doc = new Document() as Document.Parsed;
     doc.contents = node as Document.Parsed['contents'];
-    doc.range = [0, text.length, text.length];
+    // The root never keeps trailing comment lines: they end the document (yaml's doc.end).
+    const [start, , end] = node.range!;
+    doc.range = [start, end, parser.pending ? text.length : end];
     return { doc, data, lineCounter };
   } catch (error) {
     if (error instanceof Bail) return undefined;
@@ -129,11 +55,18 @@ export function fastParse(text: string): FastParse | undefined {
   }
 }
 
+const plain = (scalar: Scalar): Scalar => {
+  scalar.type = Scalar.PLAIN;
+  return scalar;
+};
+
 class BlockParser {
   pos = 0;
+  pending: Pending | null = null;
   constructor(
     private readonly text: string,
     private readonly lines: Line[],
+    private readonly trivia: Trivia[],
   ) {}
 
   /** A block mapping whose keys sit at column `indent`. */
@@ -146,36 +79,26 @@ class BlockParser {
       const line = this.lines[this.pos]!;
       if (line.indent < indent) break;
       if (line.indent > indent || line.dash) bail();
+      // The key takes the blank and comment lines before it (as its own comments): no range holds them.
+      this.pending = null;
       const match = KEY.exec(this.text.slice(line.start, line.end));
       if (!match) bail();
       const name = match![1]!;
       if (Object.prototype.hasOwnProperty.call(data, name) || name === '__proto__') bail();
-      const key = new Scalar(resolvePlain(name) === name ? name : bail());
+      const colon = line.start + match![0].indexOf(':');
+      // yaml measures the key from the end of the tokens before it, which can be the previous value's end (after an
+      // empty value, say): measuring from there too may bail on a few long keys yaml accepts, never the reverse.
+      if (resolvePlain(name) !== name || colon - end > MAX_KEY_SPAN) bail();
+      const key = plain(new Scalar(name));
       key.range = [line.start, line.start + name.length, line.start + name.length];
       const valueStart = line.start + match![0].length;
-      let value: Node;
-      let valueData: unknown;
-      if (valueStart < line.end) {
-        [value, valueData] = this.inline(valueStart, line.end);
-        this.pos++;
-      } else {
-        this.pos++;
-        const next = this.lines[this.pos];
-        if (next && next.indent > indent) [value, valueData] = this.block(next.indent);
-        else if (next && next.indent === indent && next.dash) [value, valueData] = this.seq(indent);
-        else {
-          // An empty value: null, placed where the yaml package places it (right after the colon and spaces).
-          const scalar = new Scalar(null);
-          const at = Math.min(valueStart, line.end);
-          scalar.range = [at, at, at];
-          [value, valueData] = [scalar, null];
-        }
-      }
+      const [value, valueData] =
+        valueStart < line.end ? this.inline(valueStart, line.end, indent) : this.below(indent, colon);
       map.items.push(new Pair(key, value));
       data[name] = valueData;
-      end = value.range![1];
+      end = value.range![2];
     }
-    map.range = [start, end, end];
+    map.range = [start, end, this.close(indent) ?? end];
     return [map, data];
   }
 
@@ -189,6 +112,7 @@ class BlockParser {
       const line = this.lines[this.pos]!;
       if (line.indent < indent || (line.indent === indent && !line.dash)) break;
       if (line.indent > indent) bail();
+      this.pending = null;
       let itemStart = line.start + 1;
       while (itemStart < line.end && this.text[itemStart] === ' ') itemStart++;
       let item: Node;
@@ -205,14 +129,13 @@ class BlockParser {
         line.dash = false;
         [item, itemData] = this.map(line.indent);
       } else {
-        [item, itemData] = this.inline(itemStart, line.end);
-        this.pos++;
+        [item, itemData] = this.inline(itemStart, line.end, indent);
       }
       seq.items.push(item);
       data.push(itemData);
-      end = item.range![1];
+      end = item.range![2];
     }
-    seq.range = [start, end, end];
+    seq.range = [start, end, this.close(indent) ?? end];
     return [seq, data];
   }
 
@@ -225,11 +148,88 @@ class BlockParser {
     return this.lines[this.pos]!.dash ? this.seq(indent) : this.map(indent);
   }
 
-  /** A value on the rest of a line: a flow list, a quoted or a plain scalar. */
-  private inline(start: number, end: number): [Node, unknown] {
-    const text = this.text.slice(start, end);
-    if (text[0] === '[') return this.flowSeq(start, end);
-    return this.scalar(start, end);
+  /**
+   * Where a collection that ends here ends in yaml: after the pending comment lines when it keeps them (see
+   * {@link Pending}), else undefined (they move on to the parent).
+   */
+  private close(indent: number): number | undefined {
+    const pending = this.pending;
+    if (!pending || indent === 0 || pending.indent < indent) return undefined;
+    this.pending = null;
+    return pending.end;
+  }
+
+  /**
+   * The end of the node on the rest of line `index` (in a collection at `indent`): yaml extends it over the line break
+   * and over the comment lines after it that are indented deeper than the collection (and the blank lines before
+   * those), up to the first comment that is not. The lines left become {@link pending}.
+   */
+  private tail(index: number, indent: number): number {
+    const line = this.lines[index]!;
+    const next = this.lines[index + 1];
+    const to = next ? next.after : this.trivia.length;
+    let end = line.eol;
+    let rest = line.after;
+    for (let k = line.after; k < to; k++) {
+      const trivia = this.trivia[k]!;
+      if (!trivia.comment) continue;
+      if (trivia.indent <= indent) break;
+      end = trivia.eol;
+      rest = k + 1;
+    }
+    if (rest < to) {
+      let deepest = -1;
+      for (let k = rest; k < to; k++) if (this.trivia[k]!.comment) deepest = Math.max(deepest, this.trivia[k]!.indent);
+      this.pending = { indent: deepest, end: next ? next.start : this.text.length };
+    } else this.pending = null;
+    return end;
+  }
+
+  /** The value of a key that ends its line (at `colon`): a nested block, or an empty value. */
+  private below(indent: number, colon: number): [Node, unknown] {
+    const index = this.pos++;
+    const next = this.lines[this.pos];
+    if (next && next.indent > indent) return this.block(next.indent);
+    if (next && next.indent === indent && next.dash) return this.seq(indent);
+    let at = colon + 1;
+    while (this.text.charCodeAt(at) === 32) at++;
+    const scalar = plain(new Scalar(null));
+    scalar.range = [at, at, this.emptyEnd(index, indent) ?? at];
+    this.pending = null;
+    return [scalar, null];
+  }
+
+  /**
+   * The end yaml gives an empty value on line `index` when a comment follows it (undefined when none does): the
+   * comment lines after it are its own, except that when the next key follows at the same column, yaml hands that key
+   * everything from the second line break after the last comment indented deeper than the mapping.
+   */
+  private emptyEnd(index: number, indent: number): number | undefined {
+    const line = this.lines[index]!;
+    const next = this.lines[index + 1];
+    const from = line.after;
+    const to = next ? next.after : this.trivia.length;
+    let comment = line.comment;
+    let end = next ? next.start : this.text.length;
+    let last = to - 1;
+    if (next && next.indent === indent) {
+      last = from - 1;
+      for (let k = from; k < to; k++) if (this.trivia[k]!.comment && this.trivia[k]!.indent > indent) last = k;
+      if (last + 1 < to) {
+        comment ||= this.trivia[last + 1]!.comment;
+        end = this.trivia[last + 1]!.lineBreak;
+      }
+    }
+    for (let k = from; k <= last && !comment; k++) comment = this.trivia[k]!.comment;
+    return comment ? end : undefined;
+  }
+
+  /** A value on the rest of line `pos` (in a collection at `indent`): a flow list, a quoted or a plain scalar. */
+  private inline(start: number, end: number, indent: number): [Node, unknown] {
+    const index = this.pos++;
+    const [node, data] = this.text[start] === '[' ? this.flowSeq(start, end) : this.scalar(start, end);
+    node.range = [start, end, this.tail(index, indent)];
+    return [node, data];
   }
 
   private scalar(start: number, end: number): [Scalar, unknown] {
@@ -247,7 +247,7 @@ class BlockParser {
         value = inner;
       }
     } else {
-      if (/^[\]},&*!|>%@`'"]/.test(text) || text.includes(': ') || text.endsWith(':') || text.includes(' #')) bail();
+      if (INDICATOR_START.test(text) || text.includes(': ') || text.endsWith(':') || text.includes(' #')) bail();
       if (text[0] === '-' && (text.length === 1 || text[1] === ' ')) bail();
       value = resolvePlain(text);
     }
@@ -259,7 +259,7 @@ class BlockParser {
     return [scalar, value];
   }
 
-  /** A one-line flow list of scalars, `[a, 'b', 3]`. */
+  /** A one-line flow list of scalars, `[a, 'b', 3]`; each item's range runs over the spaces after it, as in yaml. */
   private flowSeq(start: number, end: number): [YAMLSeq, unknown[]] {
     if (this.text[end - 1] !== ']') bail();
     const seq = new YAMLSeq();
@@ -283,9 +283,10 @@ class BlockParser {
       while (itemEnd > i && this.text[itemEnd - 1] === ' ') itemEnd--;
       if (itemEnd === i || /[[\]{}]/.test(this.text.slice(i, itemEnd))) bail();
       const [item, value] = this.scalar(i, itemEnd);
+      while (j < close && this.text[j] === ' ') j++;
+      item.range = [i, itemEnd, j];
       seq.items.push(item);
       data.push(value);
-      while (j < close && this.text[j] === ' ') j++;
       if (j < close && this.text[j] !== ',') bail();
       i = j + 1;
       if (j < close && i >= close) bail(); // a trailing comma
