@@ -4,7 +4,7 @@
  * 10 GB mistake fail at once with a message); what TrainLens writes stays inside the folder it owns, resolved
  * through real paths so neither `..` nor a symlink climbs out.
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** A read or write refused by the file rules; the message names the file and the fix. */
@@ -19,7 +19,7 @@ export class FileRuleError extends Error {
 }
 
 /** What a file is, in words, when it is not a regular file. */
-function kindOf(stats: ReturnType<typeof statSync>): string {
+function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
