@@ -14,6 +14,9 @@ import { ProblemsFound } from './validate';
 import { defined } from '../../common/defined';
 import { REQUESTED_BACKENDS, type RequestedBackend } from '../../protocol/backends';
 
+/** The signals that stop a run gracefully, as Ctrl+C does. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** Options of `run` (and of `profile`, which uses the same training path). */
 export interface RunOptions {
   readonly steps?: string;
@@ -130,20 +133,23 @@ export async function trainConfig(
       }
       throw error;
     }
-    // Ctrl+C stops gracefully; a second one kills the engine.
+    // Ctrl+C, SIGTERM (docker stop, CI cancellation, job schedulers) and SIGHUP (the terminal closed) stop the run
+    // gracefully, with its emergency checkpoint, so it can be resumed; a second signal kills the engine.
     let interrupts = 0;
-    const onSigint = () => {
+    const onSignal = () => {
       if (++interrupts > 1) client.kill();
       else void session.cancel().catch(() => undefined);
     };
-    process.on('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     const summary = await session.outcome
       .catch((error: unknown) => {
         if (!(error instanceof RunFailure)) throw error;
         const message = `the run failed: ${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}`;
         throw new CliError(message, ExitCode.problems, undefined, error.file ? { file: error.file } : undefined);
       })
-      .finally(() => process.off('SIGINT', onSigint));
+      .finally(() => {
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      });
     progress?.stop();
     return summary;
   } finally {
