@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly resume?: string;
   readonly profile?: boolean;
   readonly json?: boolean;
+  /** Run even when the predicted memory of a step is over the memory available (`run --force`). */
+  readonly force?: boolean;
 }
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -52,6 +54,7 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
     .option('--resume <run>', 'a run directory to continue, or latest')
     .option('--profile', 'record a trace and analyse it')
     .option('--json', 'print one JSON document')
+    .option('--force', 'run even when the predicted memory of a step is over the memory available')
     .action(async (config: string, options: RunOptions) => {
       const summary = await trainConfig(io, engineDir, config, options);
       if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -112,6 +115,7 @@ export async function trainConfig(
           backend: options.backend as RequestedBackend | undefined,
           resume: options.resume,
           profile: options.profile,
+          force: options.force,
         }),
         {
           onMetrics: (p) => {

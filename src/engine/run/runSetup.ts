@@ -18,6 +18,7 @@ import { buildModel } from '../model/build';
 import { configHash, listCheckpoints, readCheckpointState } from './checkpoint';
 import { FileRuleError, resolveInside } from '../../files/safeFiles';
 import { RunInputError } from './failure';
+import { refuseHopelessRun } from './memoryGate';
 import { createRunStore, latestResumableRun, newRunId, reopenRunStore, type RunStore } from './runStore';
 
 /** What {@link prepare} needs from the engine. */
@@ -113,6 +114,8 @@ export async function prepare(request: RunOptions, config: TrainConfig, configPa
     engineDir: context.engineDir,
     ...(config.engine?.threads !== undefined ? { threads: config.engine.threads } : {}),
   });
+  // Before the model exists: a step predicted over the memory would only end out of memory, after allocating it all.
+  if (!request.force) refuseHopelessRun(config, context.environment, backend.name, configPath);
   const seed = config.training.seed ?? 42;
   const task = config.data.task ?? 'classification';
   // A saved model brings its own input shape and outputs; synthetic data follows them.
