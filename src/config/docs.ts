@@ -15,6 +15,33 @@ const typeName = (node: SchemaNode): string =>
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** The rules the schema's tables cannot show: how checkpoints make runs resumable, and where TrainLens writes. */
+const CHECKPOINTS_AND_PATHS: readonly string[] = [
+  '## Checkpoints and resuming',
+  '',
+  'Every run can be continued. A run that completes writes a last checkpoint (`monitoring.checkpoints.last`), a ' +
+    'stopped run (Ctrl+C, SIGTERM, SIGHUP, Stop in the editor) writes an emergency checkpoint, and a long run also ' +
+    'writes one every `monitoring.checkpoints.every_minutes` of training time (10 by default), on top of any ' +
+    '`every` steps. `trainlens run CONFIG --resume RUN_DIR` (or `--resume latest`) continues a run from its newest ' +
+    'checkpoint in the same run folder; `--steps` and `--epochs` count the whole run, so `--steps 20` then ' +
+    '`--steps 40 --resume RUN_DIR` trains 20 more steps, with the same losses and metrics rows as one 40-step run. ' +
+    'Resuming needs the same config (its hash is in the checkpoint).',
+  '',
+  '## Paths',
+  '',
+  "- Relative paths in the config (`model.path`, `data.path`) are resolved against the config file's folder.",
+  '- What TrainLens writes stays inside the folder it owns: the run folder (`.trainlens/runs/<id>/` next to the ' +
+    'config, or under `--out`). `monitoring.checkpoints.dir` is relative to the run folder and must stay inside ' +
+    'it: `validate` reports an absolute path or a `..` that climbs out as an error on the value, and the engine ' +
+    'resolves the folder through real paths before the run starts, so a symlink out of the run folder is refused ' +
+    'too.',
+  '- Pruning deletes only what TrainLens wrote. Each checkpoints folder holds `.trainlens-checkpoints.json`, the ' +
+    'list of the checkpoint folders and temporary folders TrainLens created there; `keep` prunes, and the next ' +
+    'write cleans up after a killed one, only folders listed in it. A file or folder you put there is left as it ' +
+    'is, whatever its name.',
+  '',
+];
+
 /** Renders docs/config.md from the schema: one table per section, every key with type, default, range and values. */
 export function renderConfigDocs(): string {
   const out: string[] = [
@@ -54,6 +81,7 @@ export function renderConfigDocs(): string {
     }
     out.push('');
   }
+  out.push(...CHECKPOINTS_AND_PATHS);
   out.push('## What each optimization level sets', '');
   for (const level of ['basic', 'advanced', 'ultra', 'custom'] as const) {
     out.push(

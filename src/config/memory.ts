@@ -194,6 +194,32 @@ export function predictMemory(config: TrainConfig): MemoryPrediction | undefined
   };
 }
 
+/** What a prediction is made of, in words: `parameters 1.50 MiB (…), gradients …, activations … for batch 32, …`. */
+export function describePrediction(prediction: MemoryPrediction, batchSize: number): string {
+  return (
+    `parameters ${formatBytes(prediction.parameters)} (${prediction.parameterCount.toLocaleString('en-US')} weights), ` +
+    `gradients ${formatBytes(prediction.gradients)}, optimizer state ${formatBytes(prediction.optimizerState)}, ` +
+    `activations ${formatBytes(prediction.activations)} for batch ${batchSize}, input batches ${formatBytes(prediction.inputBatches)}`
+  );
+}
+
+/**
+ * The largest batch, halving `data.batch_size`, whose predicted step fits in `limitBytes`, with the gradient
+ * accumulation that keeps the effective batch; undefined when even a batch of 1 does not fit.
+ */
+export function fittingBatch(
+  config: TrainConfig,
+  limitBytes: number,
+): { readonly batchSize: number; readonly accumulation: number } | undefined {
+  const accumulation = config.training.gradient_accumulation ?? 1;
+  for (let factor = 2; ; factor *= 2) {
+    const batchSize = Math.max(1, Math.ceil(config.data.batch_size / factor));
+    const total = predictMemory({ ...config, data: { ...config.data, batch_size: batchSize } })?.total;
+    if (total !== undefined && total <= limitBytes) return { batchSize, accumulation: accumulation * factor };
+    if (batchSize === 1) return undefined;
+  }
+}
+
 /** Formats a predicted size with three significant digits (`1.50 KiB`): predictions are exact, so the digits are too. */
 export function formatBytes(bytes: number): string {
   return formatByteSize(bytes, { significant: 3 });

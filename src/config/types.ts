@@ -114,6 +114,10 @@ export interface MonitoringConfig {
     readonly dir?: string;
     readonly every?: number;
     readonly keep?: number;
+    /** Minutes of training time between time-based checkpoints (default 10; 0 turns them off). */
+    readonly every_minutes?: number;
+    /** A checkpoint when the run ends, so `--resume` can extend it (default true). */
+    readonly last?: boolean;
     readonly best_metric?: string;
     readonly mode?: 'min' | 'max';
   };

@@ -38,9 +38,13 @@ function startEngine(): void {
   process.on('unhandledRejection', (error) => exit(1, `unhandled rejection: ${String(error)}`));
   // The host went away (window closed, CLI killed): never linger as an orphan.
   process.on('disconnect', () => exit(0, 'host disconnected'));
-  // A signal stops active runs gracefully (each writes an emergency checkpoint), with a deadline.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  // A signal stops active runs gracefully (each writes an emergency checkpoint and records itself as stopped), with
+  // a deadline; a second signal ends the process at once. SIGHUP comes when the terminal closes.
+  let signalled = false;
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, () => {
+      if (signalled) return exit(1, `received ${signal} again; stopped at once`);
+      signalled = true;
       const deadline = setTimeout(() => exit(1, `received ${signal}; runs did not stop within 10 s`), 10_000);
       void handlers.stopRuns().finally(() => {
         clearTimeout(deadline);

@@ -72,6 +72,11 @@ export interface RunOptions {
    * samples per second and step-time percentiles.
    */
   readonly measureAfter?: number;
+  /**
+   * Run even when the predicted memory of a step is over `engine.memory_limit_mb` or the machine's (or GPU's)
+   * memory; without it such a run fails at once as a `config` failure, before the model is built.
+   */
+  readonly force?: boolean;
 }
 
 /** Sent by the host to start a training (or profiling) run; the engine answers once the run is accepted. */

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The repository root. */
@@ -12,4 +13,13 @@ export function trainlens(...args: string[]): { code: number | null; stdout: str
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The built CLI's entry, for tests that spawn it themselves (to signal or kill it). */
+export const BIN = join(ROOT, 'bin', 'trainlens.js');
+
+/** Writes `examples/quickstart.yaml` as `edit` changes it to `path`, and returns `path`. */
+export function writeQuickstart(path: string, edit: (text: string) => string): string {
+  writeFileSync(path, edit(readFileSync(join(ROOT, 'examples', 'quickstart.yaml'), 'utf8')));
+  return path;
 }

@@ -14,6 +14,9 @@ import { ProblemsFound } from './validate';
 import { defined } from '../../common/defined';
 import { REQUESTED_BACKENDS, type RequestedBackend } from '../../protocol/backends';
 
+/** The signals that stop a run gracefully, as Ctrl+C does. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** Options of `run` (and of `profile`, which uses the same training path). */
 export interface RunOptions {
   readonly steps?: string;
@@ -23,6 +26,8 @@ export interface RunOptions {
   readonly resume?: string;
   readonly profile?: boolean;
   readonly json?: boolean;
+  /** Run even when the predicted memory of a step is over the memory available (`run --force`). */
+  readonly force?: boolean;
 }
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -49,6 +54,7 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
     .option('--resume <run>', 'a run directory to continue, or latest')
     .option('--profile', 'record a trace and analyse it')
     .option('--json', 'print one JSON document')
+    .option('--force', 'run even when the predicted memory of a step is over the memory available')
     .action(async (config: string, options: RunOptions) => {
       const summary = await trainConfig(io, engineDir, config, options);
       if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
@@ -109,6 +115,7 @@ export async function trainConfig(
           backend: options.backend as RequestedBackend | undefined,
           resume: options.resume,
           profile: options.profile,
+          force: options.force,
         }),
         {
           onMetrics: (p) => {
@@ -130,20 +137,23 @@ export async function trainConfig(
       }
       throw error;
     }
-    // Ctrl+C stops gracefully; a second one kills the engine.
+    // Ctrl+C, SIGTERM (docker stop, CI cancellation, job schedulers) and SIGHUP (the terminal closed) stop the run
+    // gracefully, with its emergency checkpoint, so it can be resumed; a second signal kills the engine.
     let interrupts = 0;
-    const onSigint = () => {
+    const onSignal = () => {
       if (++interrupts > 1) client.kill();
       else void session.cancel().catch(() => undefined);
     };
-    process.on('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     const summary = await session.outcome
       .catch((error: unknown) => {
         if (!(error instanceof RunFailure)) throw error;
         const message = `the run failed: ${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}`;
         throw new CliError(message, ExitCode.problems, undefined, error.file ? { file: error.file } : undefined);
       })
-      .finally(() => process.off('SIGINT', onSigint));
+      .finally(() => {
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      });
     progress?.stop();
     return summary;
   } finally {

@@ -6,7 +6,7 @@ import { checkMemory } from './memory';
 import { checkModel } from './model';
 import { checkMonitoring } from './monitoring';
 import { checkOptimization } from './optimization';
-import { checkPaths } from './paths';
+import { checkPaths, checkWritePaths } from './paths';
 import { checkTraining } from './training';
 
 export type { SemanticEnvironment } from './context';
@@ -15,6 +15,7 @@ export type { SemanticEnvironment } from './context';
 const CHECKS: readonly SemanticCheck[] = [
   checkModel,
   checkPaths,
+  checkWritePaths,
   checkTraining,
   checkOptimization,
   checkMonitoring,

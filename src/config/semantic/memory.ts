@@ -1,4 +1,4 @@
-import { formatBytes, predictMemory } from '../memory';
+import { describePrediction, formatBytes, predictMemory } from '../memory';
 import type { SemanticCheck } from './context';
 
 /** The predicted memory of one step, as information, and as a warning above the configured or detected memory. */
@@ -7,10 +7,7 @@ export const checkMemory: SemanticCheck = (ctx) => {
   if (!prediction) return;
   const limitMb = ctx.config.engine?.memory_limit_mb;
   const limit = limitMb !== undefined ? limitMb * 1024 * 1024 : ctx.env.availableMemoryBytes;
-  const parts =
-    `parameters ${formatBytes(prediction.parameters)} (${prediction.parameterCount.toLocaleString('en-US')} weights), ` +
-    `gradients ${formatBytes(prediction.gradients)}, optimizer state ${formatBytes(prediction.optimizerState)}, ` +
-    `activations ${formatBytes(prediction.activations)} for batch ${ctx.config.data.batch_size}, input batches ${formatBytes(prediction.inputBatches)}`;
+  const parts = describePrediction(prediction, ctx.config.data.batch_size);
   if (limit !== undefined && prediction.total > limit) {
     ctx.report(
       'warning',

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { FileRuleError } from '../../files/safeFiles';
 import type { SourcePosition } from '../data/source';
+import { readManifest, writeManifest } from './checkpointManifest';
+
+export { listCheckpoints } from './checkpointManifest';
 
 /** Everything besides tensors that a resumed run needs to continue exactly. */
 export interface CheckpointState {
@@ -35,7 +39,9 @@ export function configHash(config: unknown): string {
 /**
  * Writes a checkpoint atomically: everything goes into a temporary folder, which is renamed to `step-NNNNNNNN`
  * only when complete (a rename is atomic), so a crash at any moment leaves either no checkpoint or a whole one.
- * Then only the newest `keep` checkpoints are kept.
+ * Then only the newest `keep` checkpoints are kept. Every folder it creates is listed in the folder's manifest
+ * before it exists, and only listed folders are ever deleted (checkpointManifest.ts): a folder it did not create
+ * survives, whatever its name.
  */
 export async function writeCheckpoint(
   dir: string,
@@ -45,11 +51,43 @@ export async function writeCheckpoint(
 ): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const name = `${PREFIX}${String(state.step).padStart(8, '0')}`;
-  const temp = join(dir, `${TEMP}${name}-${process.pid}`);
-  // One writer per run: any other temporary folder is what a killed writer left behind.
-  for (const entry of readdirSync(dir))
-    if (entry.startsWith(TEMP)) rmSync(join(dir, entry), { recursive: true, force: true });
+  const tempName = `${TEMP}${name}-${process.pid}`;
+  const temp = join(dir, tempName);
+  const final = join(dir, name);
+  const manifest = readManifest(dir);
+  // One writer per run: a temporary folder still listed is what a killed writer left behind.
+  for (const left of manifest.temps) rmSync(join(dir, left), { recursive: true, force: true });
+  const ours = new Set(manifest.checkpoints);
+  for (const [path, entry] of [
+    [final, name],
+    [temp, tempName],
+  ] as const) {
+    if (existsSync(path) && !ours.has(entry))
+      throw new FileRuleError(
+        `monitoring.checkpoints.dir: ${path} exists and TrainLens did not write it; TrainLens leaves it as it is: move it, or choose another monitoring.checkpoints.dir`,
+        path,
+      );
+  }
+  writeManifest(dir, { checkpoints: manifest.checkpoints, temps: [tempName] });
   mkdirSync(temp);
+  await writeContents(temp, state, tensors);
+  // Listed before the rename, so a kill between the two leaves nothing of ours unlisted.
+  const kept = [...new Set([...manifest.checkpoints, name])].sort();
+  writeManifest(dir, { checkpoints: kept, temps: [tempName] });
+  rmSync(final, { recursive: true, force: true });
+  renameSync(temp, final);
+  const pruned = kept.slice(0, -Math.max(1, keep));
+  for (const old of pruned) rmSync(join(dir, old), { recursive: true, force: true });
+  writeManifest(dir, { checkpoints: kept.slice(pruned.length), temps: [] });
+  return final;
+}
+
+/** weights.bin (the tensors, back to back) and state.json (the state and the tensors' layout) in `folder`. */
+async function writeContents(
+  folder: string,
+  state: Omit<CheckpointState, 'tensors' | 'createdAt'>,
+  tensors: ReadonlyArray<{ name: string; tensor: tf.Tensor }>,
+): Promise<void> {
   const layout: Array<CheckpointState['tensors'][number]> = [];
   const chunks: Buffer[] = [];
   let offset = 0;
@@ -62,25 +100,11 @@ export async function writeCheckpoint(
     chunks.push(data);
     offset += data.length;
   }
-  writeFileSync(join(temp, 'weights.bin'), Buffer.concat(chunks));
+  writeFileSync(join(folder, 'weights.bin'), Buffer.concat(chunks));
   writeFileSync(
-    join(temp, 'state.json'),
+    join(folder, 'state.json'),
     JSON.stringify({ ...state, createdAt: new Date().toISOString(), tensors: layout }),
   );
-  const final = join(dir, name);
-  rmSync(final, { recursive: true, force: true });
-  renameSync(temp, final);
-  for (const old of listCheckpoints(dir).slice(0, -Math.max(1, keep)))
-    rmSync(join(dir, old), { recursive: true, force: true });
-  return final;
-}
-
-/** Complete checkpoints in `dir`, oldest first (temporary folders of interrupted writes are ignored). */
-export function listCheckpoints(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((entry) => entry.startsWith(PREFIX))
-    .sort();
 }
 
 /** Reads only a checkpoint's state (no tensors: usable before a TF.js backend is selected). */

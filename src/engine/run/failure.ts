@@ -2,12 +2,16 @@ import type { RunFailureInfo } from '../../protocol/runRecord';
 import { DataError } from '../data/tabular';
 import { OutOfMemoryError } from '../train/outOfMemory';
 
-/** A problem with the user's input, reported with the file and place (never a stack trace). */
+/**
+ * A problem with the user's input, reported with the file and place (never a stack trace). Its failure kind is
+ * `data` for a `data.*` path and `config` otherwise, unless `kind` says (a batch size too big is the config's).
+ */
 export class RunInputError extends Error {
   constructor(
     message: string,
     readonly file: string,
     readonly path?: string,
+    readonly kind?: 'config' | 'data',
   ) {
     super(message);
   }
@@ -24,7 +28,7 @@ export function failureOf(error: unknown, step?: number): RunFailureInfo {
   if (error instanceof DataError) return { kind: 'data', message, file: error.file, ...at };
   if (error instanceof RunInputError)
     return {
-      kind: error.path === 'data' || error.path?.startsWith('data.') ? 'data' : 'config',
+      kind: error.kind ?? (error.path === 'data' || error.path?.startsWith('data.') ? 'data' : 'config'),
       message,
       file: error.file,
       ...(error.path ? { path: error.path } : {}),

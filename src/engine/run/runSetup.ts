@@ -16,8 +16,10 @@ import { DataError } from '../data/tabular';
 import { loadSavedModel } from '../model/load';
 import { buildModel } from '../model/build';
 import { configHash, listCheckpoints, readCheckpointState } from './checkpoint';
+import { FileRuleError, resolveInside } from '../../files/safeFiles';
 import { RunInputError } from './failure';
-import { createRunStore, latestResumableRun, reopenRunStore, type RunStore } from './runStore';
+import { refuseHopelessRun } from './memoryGate';
+import { createRunStore, latestResumableRun, newRunId, reopenRunStore, type RunStore } from './runStore';
 
 /** What {@link prepare} needs from the engine. */
 export interface PrepareContext {
@@ -51,26 +53,31 @@ export function loadConfig(configPath: string): TrainConfig {
   return result.config;
 }
 
+/** A run store, the checkpoints folder inside it, and the checkpoint `--resume` continues from. */
+export interface OpenedStore {
+  readonly store: RunStore;
+  /** `monitoring.checkpoints.dir`, resolved inside the run directory through real paths. */
+  readonly checkpointsDir: string;
+  readonly resumeFrom?: string;
+}
+
 /** Opens the run store: a new run directory, or the one `--resume` continues (with its newest checkpoint). */
-export function openStore(
-  request: RunOptions,
-  config: TrainConfig,
-  configPath: string,
-): { store: RunStore; resumeFrom?: string } {
+export function openStore(request: RunOptions, config: TrainConfig, configPath: string): OpenedStore {
   const hash = configHash(config);
   const runsDir = request.outDir ? resolve(request.outDir) : join(dirname(configPath), '.trainlens', 'runs');
-  const checkpointsDir = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
+  const setting = config.monitoring?.checkpoints?.dir ?? 'checkpoints';
   if (request.resume !== undefined) {
-    const runDir = request.resume === 'latest' ? latestResumableRun(runsDir, checkpointsDir) : resolve(request.resume);
+    const runDir = request.resume === 'latest' ? latestResumableRun(runsDir, setting) : resolve(request.resume);
     if (!runDir)
       throw new RunInputError(
         `--resume latest: no run under ${runsDir} has a checkpoint to continue from.`,
         configPath,
       );
-    const checkpoints = listCheckpoints(join(runDir, checkpointsDir));
+    const checkpointsDir = checkpointsInside(runDir, setting, configPath);
+    const checkpoints = listCheckpoints(checkpointsDir);
     if (checkpoints.length === 0)
-      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${checkpointsDir}/.`, configPath);
-    const checkpoint = join(runDir, checkpointsDir, checkpoints.at(-1)!);
+      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${setting}/.`, configPath);
+    const checkpoint = join(checkpointsDir, checkpoints.at(-1)!);
     const state = readCheckpointState(checkpoint);
     if (state.configHash !== hash) {
       throw new RunInputError(
@@ -78,9 +85,25 @@ export function openStore(
         configPath,
       );
     }
-    return { store: reopenRunStore(runDir, state.step), resumeFrom: checkpoint };
+    return { store: reopenRunStore(runDir, state.step), checkpointsDir, resumeFrom: checkpoint };
   }
-  return { store: createRunStore(runsDir) };
+  // Checked before the run directory is created, so a refused setting leaves nothing behind.
+  const id = newRunId();
+  const checkpointsDir = checkpointsInside(join(runsDir, id), setting, configPath);
+  return { store: createRunStore(runsDir, id), checkpointsDir };
+}
+
+/**
+ * `monitoring.checkpoints.dir` resolved inside the run directory through real paths: neither `..` nor a symlink may
+ * lead out, since checkpoints are pruned there (validate reports the `..` case on the value already).
+ */
+function checkpointsInside(runDir: string, setting: string, configPath: string): string {
+  try {
+    return resolveInside(runDir, setting, 'monitoring.checkpoints.dir');
+  } catch (error) {
+    if (!(error instanceof FileRuleError)) throw error;
+    throw new RunInputError(error.message, configPath, 'monitoring.checkpoints.dir');
+  }
 }
 
 /** Selects the backend, loads the data and builds the model. */
@@ -91,6 +114,8 @@ export async function prepare(request: RunOptions, config: TrainConfig, configPa
     engineDir: context.engineDir,
     ...(config.engine?.threads !== undefined ? { threads: config.engine.threads } : {}),
   });
+  // Before the model exists: a step predicted over the memory would only end out of memory, after allocating it all.
+  if (!request.force) refuseHopelessRun(config, context.environment, backend.name, configPath);
   const seed = config.training.seed ?? 42;
   const task = config.data.task ?? 'classification';
   // A saved model brings its own input shape and outputs; synthetic data follows them.

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { basename, dirname, join } from 'node:path';
 import type { RunRecord } from '../../protocol/runRecord';
 import type { MetricsRecord } from '../train/loop';
+import { listCheckpoints } from './checkpointManifest';
 
 /**
  * A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl, memory.jsonl, checkpoints/ and trace.json.
@@ -87,11 +88,7 @@ export function latestResumableRun(runsDir: string, checkpointsDir = 'checkpoint
     .sort()
     .reverse()
     .map((id) => join(runsDir, id))
-    .find(
-      (dir) =>
-        existsSync(join(dir, checkpointsDir)) &&
-        readdirSync(join(dir, checkpointsDir)).some((e) => e.startsWith('step-')),
-    );
+    .find((dir) => listCheckpoints(join(dir, checkpointsDir)).length > 0);
 }
 
 /** Metrics measured in wall-clock time: they differ between two runs that are otherwise identical. */

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { defined } from '../../common/defined';
 import { percentile, sortedNumbers } from '../../common/stats';
@@ -7,7 +7,7 @@ import type { TrainConfig } from '../../config/types';
 import type { RunOptions } from '../../protocol/engine';
 import type { RunFailureInfo, RunTiming } from '../../protocol/runRecord';
 import type { EnvironmentReport, RunSummary } from '../../protocol/types';
-import { runLoop, type LoopHooks, type LoopResult } from '../train/loop';
+import { runLoop, type CheckpointPlan, type LoopHooks, type LoopResult } from '../train/loop';
 import type { MemoryEvent, MemorySample } from '../train/memoryMonitor';
 import { configHash, readCheckpoint } from './checkpoint';
 import { failureOf } from './failure';
@@ -65,7 +65,7 @@ export function measuredTiming(
 export async function runTraining(request: RunRequest, context: RunContext): Promise<RunSummary> {
   const configPath = resolve(request.configPath);
   const config = loadConfig(configPath);
-  const { store, resumeFrom } = openStore(request, config, configPath);
+  const { store, checkpointsDir, resumeFrom } = openStore(request, config, configPath);
   context.onStarted?.(store.id, store.dir);
   const record = new RunRecordWriter(store, { configPath, config });
   let prepared: Prepared;
@@ -90,7 +90,8 @@ export async function runTraining(request: RunRequest, context: RunContext): Pro
   });
   let step = resume?.state.step ?? 0;
   try {
-    const result = await train(config, prepared, store, monitors, record, resume, context.hooks, (s) => {
+    const plan = checkpointPlan(config, checkpointsDir);
+    const result = await train(config, prepared, { store, plan }, monitors, record, resume, context.hooks, (s) => {
       step = s;
     });
     monitors.writeTrace();
@@ -166,14 +167,13 @@ function reportStart(config: TrainConfig, prepared: Prepared, context: RunContex
 async function train(
   config: TrainConfig,
   prepared: Prepared,
-  store: RunStore,
+  { store, plan }: { store: RunStore; plan: CheckpointPlan },
   monitors: RunMonitors,
   record: RunRecordWriter,
   resume: ReturnType<typeof readCheckpoint> | undefined,
   hooks: LoopHooks | undefined,
   onStep: (step: number) => void,
 ): Promise<LoopResult> {
-  const checkpoints = config.monitoring?.checkpoints;
   let traced = false;
   return runLoop({
     ...(monitors.profiler ? { profiler: monitors.profiler } : {}),
@@ -184,13 +184,7 @@ async function train(
     batches: prepared.batches,
     ...(prepared.validation ? { validation: prepared.validation } : {}),
     totalSteps: prepared.totalSteps,
-    checkpoints: {
-      dir: join(store.dir, checkpoints?.dir ?? 'checkpoints'),
-      ...(checkpoints?.every ? { every: checkpoints.every } : {}),
-      keep: Math.max(1, checkpoints?.keep ?? 3),
-      configHash: configHash(config),
-      ...(checkpoints?.best_metric ? { bestMetric: checkpoints.best_metric, bestMode: checkpoints.mode ?? 'min' } : {}),
-    },
+    checkpoints: plan,
     ...(resume ? { resume } : {}),
     hooks: {
       ...hooks,
@@ -211,6 +205,24 @@ async function train(
       },
     },
   });
+}
+
+/** Minutes of training time between time-based checkpoints when the config does not say. */
+const DEFAULT_CHECKPOINT_MINUTES = 10;
+
+/** Where and when the loop writes checkpoints: `monitoring.checkpoints` with its defaults. */
+function checkpointPlan(config: TrainConfig, dir: string): CheckpointPlan {
+  const checkpoints = config.monitoring?.checkpoints;
+  const minutes = checkpoints?.every_minutes ?? DEFAULT_CHECKPOINT_MINUTES;
+  return {
+    dir,
+    ...(checkpoints?.every ? { every: checkpoints.every } : {}),
+    ...(minutes > 0 ? { everyMs: minutes * 60_000 } : {}),
+    last: checkpoints?.last ?? true,
+    keep: Math.max(1, checkpoints?.keep ?? 3),
+    configHash: configHash(config),
+    ...(checkpoints?.best_metric ? { bestMetric: checkpoints.best_metric, bestMode: checkpoints.mode ?? 'min' } : {}),
+  };
 }
 
 /** The record's cause of a run stopped with `force`: at once, without the emergency checkpoint. */

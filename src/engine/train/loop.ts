@@ -64,10 +64,20 @@ async function trainSteps(input: LoopInput, where: LoopWhere): Promise<LoopResul
   const state = newLoopState(where, resumed, training.gradient_accumulation ?? 1);
   if (input.resume) await restoreCheckpoint(input.resume, model, opt, batches);
 
-  const checkpoints = new CheckpointPolicy({ plan: input.checkpoints, model, optimizer: opt, batches, profiler });
+  const checkpoints = new CheckpointPolicy(
+    { plan: input.checkpoints, model, optimizer: opt, batches, profiler },
+    resumed?.step,
+  );
   const policies = afterStepPolicies(input, checkpoints, switches.memory?.action ?? 'warn');
   const finish = (status: LoopResult['status'], reason?: string) =>
     loopResult(state, batches.batchSize, status, reason);
+  // The final checkpoint, so a completed run can be extended with the same losses as one longer run; written after
+  // the result is taken, so it does not count in the run's samples per second.
+  const completed = async (reason?: string) => {
+    const result = finish('completed', reason);
+    await checkpoints.writeLast(state);
+    return result;
+  };
 
   let lastYield = performance.now();
   while (state.step < input.totalSteps) {
@@ -97,9 +107,9 @@ async function trainSteps(input: LoopInput, where: LoopWhere): Promise<LoopResul
       const pending = policies[i]!.afterStep(state);
       if (pending) await pending;
     }
-    if (state.stopReason !== undefined) return finish('completed', state.stopReason);
+    if (state.stopReason !== undefined) return completed(state.stopReason);
   }
-  return finish('completed');
+  return completed();
 }
 
 /**

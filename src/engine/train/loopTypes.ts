@@ -46,6 +46,10 @@ export interface CheckpointPlan {
   readonly dir: string;
   /** Regular checkpoints every N steps; undefined writes only the emergency one on stop. */
   readonly every?: number;
+  /** Also a checkpoint after every this many ms of training time; undefined or 0 writes none by time. */
+  readonly everyMs?: number;
+  /** A checkpoint when the run completes (early stopping included), so it can be extended with `--resume`. */
+  readonly last?: boolean;
   readonly keep: number;
   readonly configHash: string;
   /** Also keep the checkpoint with the best value of this metric (e.g. val_loss) in `dir/best`. */

@@ -19,15 +19,24 @@ export interface CheckpointInput {
 }
 
 /**
- * Checkpoints: a regular one every `plan.every` steps (the newest `plan.keep` are kept), and the best one in
- * `plan.dir/best` whenever a validation improves `plan.bestMetric`. The loop also calls {@link write} for the
- * emergency checkpoint of a stopped run, so that it can be resumed.
+ * Checkpoints: a regular one every `plan.every` steps and every `plan.everyMs` of training time (the newest
+ * `plan.keep` are kept), and the best one in `plan.dir/best` whenever a validation improves `plan.bestMetric`. The
+ * loop also calls {@link write} for the emergency checkpoint of a stopped run and {@link writeLast} when the run
+ * completes, so that either can be resumed or extended.
  */
 export class CheckpointPolicy implements AfterStepPolicy {
   private readonly best: BestValueTracker | undefined;
+  /** The step of the newest checkpoint in `plan.dir` (a resumed run's checkpoint counts). */
+  private lastStep: number | undefined;
+  /** `performance.now()` of the newest checkpoint or of the start: time-based checkpoints count from it. */
+  private lastAt = performance.now();
 
-  constructor(private readonly input: CheckpointInput) {
+  constructor(
+    private readonly input: CheckpointInput,
+    resumedStep?: number,
+  ) {
     const plan = input.plan;
+    this.lastStep = resumedStep;
     this.best = plan?.bestMetric
       ? new BestValueTracker(plan.bestMetric, plan.bestMode === 'max' ? 'max' : 'min')
       : undefined;
@@ -39,9 +48,15 @@ export class CheckpointPolicy implements AfterStepPolicy {
     if (this.regularDue(state.step) || (this.best && state.validation)) return this.save(state);
   }
 
+  /** The checkpoint of a completed run, unless `plan.last` is off or the newest one is already of this step. */
+  async writeLast(state: LoopState): Promise<void> {
+    if (this.input.plan?.last && this.lastStep !== state.step) await this.write(state);
+  }
+
   private regularDue(step: number): boolean {
-    const every = this.input.plan?.every;
-    return Boolean(every && step % every === 0);
+    const { every, everyMs } = this.input.plan ?? {};
+    // Time-based checkpoints measure training time only: the clock starts with the loop, not the process.
+    return Boolean((every && step % every === 0) || (everyMs && performance.now() - this.lastAt >= everyMs));
   }
 
   private async save(state: LoopState): Promise<void> {
@@ -79,6 +94,10 @@ export class CheckpointPolicy implements AfterStepPolicy {
         ],
         keep ?? plan.keep,
       );
+      if (folder === undefined) {
+        this.lastStep = state.step;
+        this.lastAt = performance.now();
+      }
     } finally {
       tf.dispose(created.map((w) => w.tensor));
     }
