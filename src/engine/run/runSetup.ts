@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
@@ -18,6 +18,7 @@ import { buildModel } from '../model/build';
 import { configHash, listCheckpoints, readCheckpointState } from './checkpoint';
 import { FileRuleError, resolveInside } from '../../files/safeFiles';
 import { RunInputError } from './failure';
+import { tryReadRunRecord } from '../../runStore/readRunRecord';
 import { refuseHopelessRun } from './memoryGate';
 import { createRunStore, latestResumableRun, newRunId, reopenRunStore, type RunStore } from './runStore';
 
@@ -59,6 +60,8 @@ export interface OpenedStore {
   /** `monitoring.checkpoints.dir`, resolved inside the run directory through real paths. */
   readonly checkpointsDir: string;
   readonly resumeFrom?: string;
+  /** Said to the user when the run starts: a resumed run with no checkpoint starts again from step 0. */
+  readonly note?: string;
 }
 
 /** Opens the run store: a new run directory, or the one `--resume` continues (with its newest checkpoint). */
@@ -75,8 +78,7 @@ export function openStore(request: RunOptions, config: TrainConfig, configPath: 
       );
     const checkpointsDir = checkpointsInside(runDir, setting, configPath);
     const checkpoints = listCheckpoints(checkpointsDir);
-    if (checkpoints.length === 0)
-      throw new RunInputError(`--resume: ${runDir} has no checkpoint in ${setting}/.`, configPath);
+    if (checkpoints.length === 0) return restartFromScratch(runDir, checkpointsDir, hash, setting, configPath);
     const checkpoint = join(checkpointsDir, checkpoints.at(-1)!);
     const state = readCheckpointState(checkpoint);
     if (state.configHash !== hash) {
@@ -91,6 +93,35 @@ export function openStore(request: RunOptions, config: TrainConfig, configPath: 
   const id = newRunId();
   const checkpointsDir = checkpointsInside(join(runsDir, id), setting, configPath);
   return { store: createRunStore(runsDir, id), checkpointsDir };
+}
+
+/**
+ * A run killed before its first checkpoint (with default settings: any kill before the end, under ten minutes)
+ * resumes by training again from step 0 in the same folder: on the cpu backend its losses then equal an
+ * uninterrupted run's. Only a TrainLens run of this same config is restarted; anything else is refused.
+ */
+function restartFromScratch(
+  runDir: string,
+  checkpointsDir: string,
+  hash: string,
+  setting: string,
+  configPath: string,
+): OpenedStore {
+  const record = tryReadRunRecord(runDir);
+  if (!record || configHash(record.config) !== hash)
+    throw new RunInputError(
+      record
+        ? `--resume: ${runDir} has no checkpoint in ${setting}/ and was run with another config; start a new run instead.`
+        : `--resume: ${runDir} is not a TrainLens run (no readable run.json).`,
+      configPath,
+    );
+  // The memory samples of the killed attempt would overlay the new ones on the same clock.
+  rmSync(join(runDir, 'memory.jsonl'), { force: true });
+  return {
+    store: reopenRunStore(runDir, 0),
+    checkpointsDir,
+    note: `resume: ${runDir} has no checkpoint yet (it ended before its first one), so it trains again from step 0`,
+  };
 }
 
 /**

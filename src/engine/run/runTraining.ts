@@ -65,8 +65,9 @@ export function measuredTiming(
 export async function runTraining(request: RunRequest, context: RunContext): Promise<RunSummary> {
   const configPath = resolve(request.configPath);
   const config = loadConfig(configPath);
-  const { store, checkpointsDir, resumeFrom } = openStore(request, config, configPath);
+  const { store, checkpointsDir, resumeFrom, note } = openStore(request, config, configPath);
   context.onStarted?.(store.id, store.dir);
+  if (note) context.onInfo?.(note);
   const record = new RunRecordWriter(store, { configPath, config });
   let prepared: Prepared;
   try {
