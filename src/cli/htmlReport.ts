@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadProfile } from '../analysis/analyze';
 import { TraceError } from '../analysis/ingest/traceReader';
@@ -7,6 +7,7 @@ import { buildCompareView, buildProfileView } from '../analysis/view';
 import type { CompareView, ProfileView } from '../protocol/profileView';
 import { renderStandaloneHtml } from '../webviewShell/html';
 import { CliError, ExitCode } from './errors';
+import { checkOutputPath, writeOutputFile } from './files';
 import type { CliIo } from './io';
 
 /** The profile panel's built bundle: its script and its stylesheet. */
@@ -83,19 +84,14 @@ export async function loadForReport(target: string, io: CliIo): Promise<Profile>
 
 /** Writes the standalone HTML report of `target` (or of `target` compared with `compareWith`) to `out`. */
 export async function writeHtmlReport(target: string, out: string, io: CliIo, compareWith?: string): Promise<void> {
+  checkOutputPath(out, 'the report');
   const bundle = readProfileBundle();
   const profile = await loadForReport(target, io);
   const view = compareWith
     ? buildCompareView(profile, await loadForReport(compareWith, io))
     : buildProfileView(profile);
   const html = renderReportHtml(view, bundle);
-  try {
-    writeFileSync(out, html);
-  } catch (error) {
-    throw new CliError(`cannot write the report: ${(error as Error).message}.`, ExitCode.usage, undefined, {
-      file: out,
-    });
-  }
+  writeOutputFile(out, html, 'the report');
   io.stderr(
     `report: ${out} written (${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MB); open it in a browser\n`,
   );

@@ -1,4 +1,5 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import { findNonFiniteNumbers } from './semantic/nonFinite';
 import { isMap, isScalar, type Node } from 'yaml';
 import { formatPath, type ConfigDiagnostic, type QuickFix, type SourceRange } from './diagnostic';
 import { suggest } from './didYouMean';
@@ -36,10 +37,13 @@ const show = (value: unknown): string => (typeof value === 'string' ? `"${value}
  */
 export function validateAgainstSchema(source: ConfigSource, data: unknown): ConfigDiagnostic[] {
   const validate = validator();
-  if (validate(data)) return [];
-  const diagnostics: ConfigDiagnostic[] = [];
+  // `.inf` and `.nan` are said for what they are; ajv's errors at those places would call them "null".
+  const nonFinite = findNonFiniteNumbers(source, data);
+  if (validate(data)) return [...nonFinite.diagnostics];
+  const diagnostics: ConfigDiagnostic[] = [...nonFinite.diagnostics];
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
+    if (nonFinite.pointers.has(error.instancePath)) continue;
     const diagnostic = toDiagnostic(source, error);
     const id = `${diagnostic.code}|${diagnostic.range.start.offset}|${diagnostic.message}`;
     if (!seen.has(id)) diagnostics.push(diagnostic);

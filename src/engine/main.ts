@@ -4,6 +4,7 @@
  */
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import { ExitingNotification } from '../protocol/engine';
+import { silenceTfjsNotices } from './backends/notices';
 import { registerEngineHandlers } from './server';
 
 function startEngine(): void {
@@ -13,6 +14,7 @@ function startEngine(): void {
     return;
   }
   const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+  silenceTfjsNotices();
 
   let exiting = false;
   const exit = (code: number, reason: string): void => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { EngineClient, type EngineExit } from '../engineClient/engineClient';
+import { assertMayStartProcess } from './trust';
 
 /** How to launch an engine process; spreads into both `EngineClient.start` and the tuner's options. */
 export interface EngineLaunchOptions {
@@ -55,9 +56,12 @@ export class EngineService implements vscode.Disposable {
    * How an engine process is launched: the bundled engine, run by the `trainlens.engine.nodePath` Node if one is
    * set, resolving native packages from `trainlens.engine.nativeModulesPath` too. The one place that reads these
    * settings: the shared engine and the tuning trials' engines must run the same way. Read at each launch, so a
-   * changed setting applies to the next engine (Restart Engine) without a window reload.
+   * changed setting applies to the next engine (Restart Engine) without a window reload. Also the one trust gate:
+   * every engine the extension starts is launched with these options, so in an untrusted workspace this throws
+   * {@link UntrustedWorkspaceError} and nothing starts, whatever asked (a command, a restored panel, a re-run).
    */
   launchOptions(): EngineLaunchOptions {
+    assertMayStartProcess(() => vscode.workspace.isTrusted);
     const settings = vscode.workspace.getConfiguration('trainlens.engine');
     const execPath = settings.get<string>('nodePath')?.trim();
     const nativeModulesPath = settings.get<string>('nativeModulesPath')?.trim();

@@ -25,6 +25,11 @@ export interface CodeServerOptions {
   /** Files to create in the workspace: relative path → content. */
   readonly files: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /**
+   * Keep workspace trust on: the workspace opens in Restricted Mode (untrusted, without the start-up prompt) and
+   * the test trusts it, or not, through Workspaces: Manage Workspace Trust. Off by default: everything is trusted.
+   */
+  readonly workspaceTrust?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -66,7 +71,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     join(userData, 'User', 'settings.json'),
     JSON.stringify({
       'workbench.startupEditor': 'none',
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': options.workspaceTrust ?? false,
+      'security.workspace.trust.startupPrompt': 'never',
       'telemetry.telemetryLevel': 'off',
       'workbench.tips.enabled': false,
       'extensions.autoCheckUpdates': false,
@@ -99,7 +105,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       workspace,
     ],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { applyTextEdits, setConfigValueEdits } from '../../src/config/edit';
 import { launchBrowser } from '../support/browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 
 const ROOT = join(__dirname, '..', '..');
 /** The packaged extension every E2E test installs (`npm run package` writes it; `npm test` runs that first). */
@@ -26,9 +26,13 @@ export interface Workbench {
  * Starts code-server with the packaged extension and `files` in the workspace, opens the workbench in Chromium and
  * waits until the explorer lists `waitForFile`.
  */
-export async function openWorkbench(files: Record<string, string>, waitForFile: string): Promise<Workbench> {
+export async function openWorkbench(
+  files: Record<string, string>,
+  waitForFile: string,
+  options: Pick<CodeServerOptions, 'workspaceTrust'> = {},
+): Promise<Workbench> {
   if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm test does).`);
-  const server = await startCodeServer({ extensions: [VSIX], files });
+  const server = await startCodeServer({ extensions: [VSIX], files, ...options });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.url);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeProfile, loadProfile } from '../../analysis/analyze';
@@ -6,6 +5,7 @@ import { formatReport } from '../textReport';
 import { TraceError } from '../../analysis/ingest/traceReader';
 import { CliError, ExitCode } from '../errors';
 import { writeHtmlReport } from '../htmlReport';
+import { checkOutputPath, writeOutputFile } from '../files';
 import type { CliIo } from '../io';
 
 interface AnalyzeOptions {
@@ -33,6 +33,7 @@ export function addAnalyzeCommand(program: Command, io: CliIo): void {
     .action(async (file: string, options: AnalyzeOptions) => {
       if (options.format !== 'text' && options.format !== 'json' && options.format !== 'html')
         throw new CliError(`--format ${options.format} is not a format.`, ExitCode.usage, 'Use text, json or html.');
+      if (options.out) checkOutputPath(options.out, 'the report');
       if (options.format === 'html') {
         if (!options.out) throw new CliError('--format html writes a file: give it with --out FILE.', ExitCode.usage);
         await writeHtmlReport(file, options.out, io);
@@ -51,7 +52,7 @@ export function addAnalyzeCommand(program: Command, io: CliIo): void {
       const report = analyzeProfile(profile);
       const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);
       if (options.out) {
-        writeFileSync(options.out, text);
+        writeOutputFile(options.out, text, 'the report');
         io.stderr(`analyze: report written to ${options.out}\n`);
       } else io.stdout(text);
     });

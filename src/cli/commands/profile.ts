@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatReport } from '../textReport';
 import { writeHtmlReport } from '../htmlReport';
 import type { CliIo } from '../io';
 import { analyzeRun, trainConfig } from './run';
-import { ProblemsFound } from './validate';
+import { checkOutputPath, writeOutputFile } from '../files';
+import { failedRunError } from '../runFailure';
 
 interface ProfileOptions {
   readonly steps?: string;
@@ -32,6 +32,8 @@ export function addProfileCommand(program: Command, io: CliIo, engineDir: string
     .option('--html <file>', 'also write a standalone HTML report of the run')
     .option('--json', 'print the analysis as JSON')
     .action(async (config: string, options: ProfileOptions) => {
+      // Found before the run, not after it.
+      for (const file of [options.out, options.html]) if (file) checkOutputPath(file, 'the report');
       const summary = await trainConfig(io, engineDir, config, {
         ...(options.steps ? { steps: options.steps } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
@@ -40,12 +42,12 @@ export function addProfileCommand(program: Command, io: CliIo, engineDir: string
       io.stderr(
         `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s. Run record: ${summary.runDir}\n`,
       );
-      if (summary.status === 'failed') throw new ProblemsFound();
+      if (summary.status === 'failed') throw failedRunError(summary, config);
       const report = await analyzeRun(summary.runDir);
       if (options.html) await writeHtmlReport(summary.runDir, options.html, io);
       const text = options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);
       if (options.out) {
-        writeFileSync(options.out, text);
+        writeOutputFile(options.out, text, 'the report');
         io.stderr(`profile: report written to ${options.out}\n`);
       } else io.stdout(text);
     });

@@ -10,7 +10,8 @@ import type { RunSummary } from '../../protocol/types';
 import { analyzeProfile, loadProfile, type AnalysisReport } from '../../analysis/analyze';
 import { formatReport } from '../textReport';
 import { createProgress, type Progress } from '../progress';
-import { ProblemsFound } from './validate';
+import { checkConfigReadable } from '../files';
+import { failedRunError, runFailureError } from '../runFailure';
 import { defined } from '../../common/defined';
 import { REQUESTED_BACKENDS, type RequestedBackend } from '../../protocol/backends';
 
@@ -66,7 +67,8 @@ export function addRunCommand(program: Command, io: CliIo, engineDir: string): v
         );
         if (options.profile) io.stdout(`\n${formatReport(await analyzeRun(summary.runDir))}`);
       }
-      if (summary.status === 'failed') throw new ProblemsFound();
+      // The NaN guard ends a run normally with status failed: say why, from its record (exit 1).
+      if (summary.status === 'failed') throw failedRunError(summary, config);
     });
 }
 
@@ -80,6 +82,8 @@ export async function trainConfig(
   config: string,
   options: RunOptions,
 ): Promise<RunSummary> {
+  // A config that cannot be read is a usage error (exit 2), found before an engine is started for it.
+  checkConfigReadable(config);
   const steps = positiveInt(options.steps, '--steps');
   const epochs = positiveInt(options.epochs, '--epochs');
   if (options.backend && !(REQUESTED_BACKENDS as readonly string[]).includes(options.backend)) {
@@ -148,8 +152,7 @@ export async function trainConfig(
     const summary = await session.outcome
       .catch((error: unknown) => {
         if (!(error instanceof RunFailure)) throw error;
-        const message = `the run failed: ${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}`;
-        throw new CliError(message, ExitCode.problems, undefined, error.file ? { file: error.file } : undefined);
+        throw runFailureError(error, session.runDir);
       })
       .finally(() => {
         for (const signal of STOP_SIGNALS) process.off(signal, onSignal);

@@ -1,11 +1,11 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EngineClient } from '../../engineClient/engineClient';
 import { TuneError, tune } from '../../tuner/tuner';
 import type { Trial, TuneResult } from '../../tuner/types';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
+import { checkConfigReadable, replaceFile } from '../files';
 import { createProgress } from '../progress';
 import { positiveInt } from './run';
 
@@ -95,7 +95,7 @@ export function addTuneCommand(program: Command, io: CliIo, engineDir: string): 
         throw new CliError(`--target-loss must be a positive number, not "${options.targetLoss}".`, ExitCode.usage);
       const budget = positiveInt(options.budget, '--budget');
       const measureSteps = positiveInt(options.measureSteps, '--measure-steps');
-      const configPath = resolve(config);
+      const configPath = checkConfigReadable(config);
       const enginePath = join(engineDir, 'engine.js');
       const probe = await EngineClient.start({ enginePath, clientName: 'trainlens-tune' });
       const environment = probe.info.environment;
@@ -134,9 +134,7 @@ export function addTuneCommand(program: Command, io: CliIo, engineDir: string): 
         progress.stop();
       }
       if (options.write && result.diff) {
-        const temp = `${configPath}.tmp-${process.pid}`;
-        writeFileSync(temp, result.bestText);
-        renameSync(temp, configPath);
+        replaceFile(configPath, result.bestText, 'the best settings into the config');
         io.stderr(`tune: wrote the best settings into ${configPath}\n`);
       }
       if (options.json)

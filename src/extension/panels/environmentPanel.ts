@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EngineService } from '../engineService';
 import { EnvironmentRequest } from '../../protocol/engine';
 import type { EnvironmentPanelState } from '../../protocol/webview';
+import { UntrustedWorkspaceError } from '../trust';
 import { PanelHost, registerPanelSerializer, type PanelKind, type PanelServices, type PanelSource } from './panelHost';
 
 /** The environment panel (its view type is also its `onWebviewPanel` activation event). */
@@ -50,7 +51,10 @@ export class EnvironmentPanel implements vscode.Disposable {
       ready: () => this.sendReport(false),
       'environment/refresh': () => this.sendReport(true),
     });
+    // A panel restored in an untrusted workspace explains why it is empty, and fills in once trust is granted.
+    const trusted = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendReport(false));
     this.host.onDidDispose(() => {
+      trusted.dispose();
       if (EnvironmentPanel.current === this) EnvironmentPanel.current = undefined;
     });
   }
@@ -66,7 +70,11 @@ export class EnvironmentPanel implements vscode.Disposable {
       const report = fresh ? await client.connection.sendRequest(EnvironmentRequest.type) : client.info.environment;
       this.host.notify({ type: 'environment/update', report, probedAt: new Date().toISOString() });
     } catch (error) {
-      this.host.notify({ type: 'error', message: `The engine did not start: ${(error as Error).message}` });
+      const message =
+        error instanceof UntrustedWorkspaceError
+          ? error.message
+          : `The engine did not start: ${(error as Error).message}`;
+      this.host.notify({ type: 'error', message });
     }
   }
 }

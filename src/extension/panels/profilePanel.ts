@@ -6,6 +6,7 @@ import { buildCompareView, buildProfileView } from '../../analysis/view';
 import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
 import type { Finding } from '../../protocol/types';
 import type { ApplyFindingMessage, ProfilePanelState } from '../../protocol/webview';
+import { fixTarget, type FixTarget } from './fixTarget';
 import { PanelHost, registerPanelSerializer, type PanelKind, type PanelServices, type PanelSource } from './panelHost';
 
 /** Profile and compare panels (their view type is also their `onWebviewPanel` activation event). */
@@ -111,10 +112,20 @@ export class ProfilePanel implements vscode.Disposable {
     this.host.show({ type: 'compare/show', view: buildCompareView(before, after), source, compareWith });
   }
 
-  /** Fixes can be applied to a config inside a trusted workspace. */
+  /** Fixes can be applied to a TrainLens config inside a trusted workspace. */
   private canApply(): boolean {
-    if (!this.configPath || !vscode.workspace.isTrusted) return false;
-    return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(this.configPath)) !== undefined;
+    return this.fixTarget().ok;
+  }
+
+  /** The file Apply fix edits, decided by {@link fixTarget}: a TrainLens config, inside the workspace by real path. */
+  private fixTarget(): FixTarget {
+    return fixTarget({
+      configPath: this.configPath,
+      trusted: vscode.workspace.isTrusted,
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? [])
+        .filter((folder) => folder.uri.scheme === 'file')
+        .map((folder) => folder.uri.fsPath),
+    });
   }
 
   dispose(): void {
@@ -144,14 +155,12 @@ export class ProfilePanel implements vscode.Disposable {
     }
   }
 
-  /** Edits the config through a WorkspaceEdit (undoable) and shows it; refuses files outside the workspace. */
+  /** Edits the config through a WorkspaceEdit (undoable) and shows it; refuses any file {@link fixTarget} refuses. */
   private async applyFix(finding: Finding): Promise<vscode.Uri> {
     const fix = finding.fix!;
-    if (!this.configPath) throw new Error('This profile did not come from a TrainLens config.');
-    const uri = vscode.Uri.file(this.configPath);
-    if (!vscode.workspace.isTrusted) throw new Error('Trust the workspace to let TrainLens edit its files.');
-    if (!vscode.workspace.getWorkspaceFolder(uri))
-      throw new Error(`${this.configPath} is outside the workspace; TrainLens only edits files in the workspace.`);
+    const target = this.fixTarget();
+    if (!target.ok) throw new Error(target.reason);
+    const uri = vscode.Uri.file(target.file);
     const document = await vscode.workspace.openTextDocument(uri);
     let edits;
     try {
