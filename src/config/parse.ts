@@ -76,6 +76,9 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParsedCon
     prettyErrors: false,
     strict: true,
     keepSourceTokens: false,
+    // Warnings (a collection used as a key) would reach the user's terminal as a Node process warning; the
+    // schema reports such a key on its own.
+    logLevel: 'error',
   });
   const source: ConfigSource = { text, doc, lineCounter };
   for (const error of doc.errors) {
