@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
+import { MAX_CONFIG_BYTES } from '../../config/parse';
 import { validateConfigText } from '../../config/validate';
+import { FileRuleError, readBoundedText } from '../../files/safeFiles';
 import type { RunOptions } from '../../protocol/engine';
 import type { EnvironmentReport } from '../../protocol/types';
 import { selectBackend } from '../backends/select';
@@ -32,9 +34,10 @@ export type Prepared = Awaited<ReturnType<typeof prepare>>;
 export function loadConfig(configPath: string): TrainConfig {
   let text: string;
   try {
-    text = readFileSync(configPath, 'utf8');
+    text = readBoundedText(configPath, 'the config', MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new RunInputError(`cannot read the config: ${(error as Error).message}`, configPath);
+    const reason = error instanceof FileRuleError ? error.reason : (error as Error).message;
+    throw new RunInputError(`cannot read the config: ${reason}`, configPath);
   }
   const result = validateConfigText(text, { configPath, fileExists: existsSync });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
