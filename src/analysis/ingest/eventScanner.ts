@@ -1,4 +1,5 @@
 import { formatBytes } from '../../common/format';
+import { cutPoint } from './stringCut';
 import { TraceError } from './traceError';
 import type { ReadTraceOptions, TraceDocument } from './traceReader';
 
@@ -9,7 +10,6 @@ const CLOSE_ARRAY = 0x5d; // ]
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
-const LETTER_U = 0x75;
 const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 const STRUCTURAL = /["{}[\]]/g;
 /** One value held whole (a root member other than the events, or one event) larger than this is refused. */
@@ -18,34 +18,6 @@ export const MAX_VALUE_CHARS = 64 * 1024 * 1024;
 export const MAX_STRING_CHARS = 1024 * 1024;
 /** Root-level strings are only ever keys: this much of one is kept. */
 const MAX_KEY_CHARS = 4096;
-
-/** Whether the backslash at `at` starts an escape (an odd run of backslashes ends there). */
-function startsEscape(text: string, from: number, at: number): boolean {
-  let run = 0;
-  for (let i = at; i >= from && text.charCodeAt(i) === BACKSLASH; i--) run++;
-  return run % 2 === 1;
-}
-
-/**
- * Where to cut the string whose characters start at `from` so that at most `end - from` are kept and the kept
- * part is still valid string content: never inside an escape (`\`, `\uXXXX`), never after a backslash (which would
- * join the backslashes that follow the cut), never between the halves of a surrogate pair.
- */
-function cutPoint(text: string, from: number, end: number): number {
-  for (let q = Math.max(from, end - 5); q < end; q++) {
-    // The first escape that the limit cuts short (an earlier, complete one does not end the search).
-    if (text.charCodeAt(q) === BACKSLASH && startsEscape(text, from, q)) {
-      if (text.charCodeAt(q + 1) === LETTER_U ? q + 6 > end : q + 2 > end) {
-        end = q;
-        break;
-      }
-    }
-  }
-  while (end > from && text.charCodeAt(end - 1) === BACKSLASH) end--;
-  const last = text.charCodeAt(end - 1);
-  if (end > from && last >= 0xd800 && last <= 0xdbff) end--;
-  return end;
-}
 
 /**
  * The incremental scanner behind `readTrace`: it finds where each event object of the root's `traceEvents` array

@@ -36,7 +36,11 @@ export interface ReadTraceOptions {
   readonly maxBytes?: number;
   /** The root member that holds the events (default `traceEvents`). */
   readonly eventsKey?: string;
-  /** Strings (event names, args, metadata) are cut to this many characters as they stream (default 1 Mi). */
+  /**
+   * Strings (event names, args, metadata) longer than this many characters are cut to it as they stream (default
+   * 1 Mi, counted in the file's characters, escapes included). The cut bounds memory: a string that arrives within
+   * one 1 MiB chunk may still be handed out whole.
+   */
   readonly maxStringChars?: number;
   /** Refuse gzip input that inflates more than this many times its compressed size (default 200). */
   readonly maxInflation?: number;
