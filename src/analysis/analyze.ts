@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import { firstNonFinite, hasSaneTimes, skippedNote } from './finite';
 import { readTrace, TraceError } from './ingest/traceReader';
 import { ChromeProfileBuilder } from './importers/chrome';
 import { MemoryTimelineBuilder } from './importers/memoryTimeline';
@@ -81,27 +82,54 @@ export async function loadProfile(
     return chosen;
   };
   const timeline = new MemoryTimelineBuilder();
+  let skipped = 0;
   const document = await readTrace(file, {
     ...(onProgress ? { onProgress } : {}),
     onRow: (row) => timeline.add(row),
     onEvent: (event) => {
+      if (!hasSaneTimes(event)) return void skipped++;
       if (builder) return builder.add(event);
       sniffed.push(event);
       if (sniffed.length >= SNIFF_EVENTS) builder = choose();
     },
   });
   if (document.events === 0 && timeline.recognized) {
-    return timeline.build(file, document.bytes);
+    return checked(timeline.build(file, document.bytes), 0);
   }
   builder ??= choose();
-  if (document.events === 0) throw new TraceError('the trace has no events', file);
+  if (document.events === skipped)
+    throw new TraceError(
+      document.events === 0 ? 'the trace has no events' : `the trace has no usable events: ${skippedNote(skipped)}`,
+      file,
+    );
+  let profile: Profile;
   try {
-    return builder instanceof KinetoProfileBuilder
-      ? builder.build(file, document.metadata, document.bytes)
-      : builder.build(file, document.bytes);
+    profile =
+      builder instanceof KinetoProfileBuilder
+        ? builder.build(file, document.metadata, document.bytes)
+        : builder.build(file, document.bytes);
   } catch (error) {
     throw new TraceError((error as Error).message, file);
   }
+  return checked(profile, skipped);
+}
+
+/**
+ * The profile with the events left out for their times counted in its note, after checking that no number in it
+ * is NaN or ±Infinity: what every report and view reads is finite, or the trace is refused saying where.
+ */
+function checked(profile: Profile, skipped: number): Profile {
+  const noted: Profile =
+    skipped > 0
+      ? { ...profile, stepsNote: [profile.stepsNote, skippedNote(skipped)].filter(Boolean).join('; ') }
+      : profile;
+  const bad = firstNonFinite(noted);
+  if (bad !== undefined)
+    throw new TraceError(
+      `the trace's numbers give a value that is not finite (${bad}); the trace may be damaged: profile again, or report it with the trace`,
+      profile.file,
+    );
+  return noted;
 }
 
 /** The profile of a TrainLens run directory, from its trace.json and run.json. */
@@ -117,15 +145,18 @@ async function loadRunProfile(
     throw new TraceError((error as Error).message, runDir);
   }
   const builder = new TrainLensProfileBuilder(spans);
+  let skipped = 0;
   const document = await readTrace(trace, {
-    onEvent: (event) => builder.add(event),
+    onEvent: (event) => (hasSaneTimes(event) ? builder.add(event) : void skipped++),
     ...(onProgress ? { onProgress } : {}),
   });
+  let profile: Profile;
   try {
-    return builder.build(runDir, document.bytes, document.metadata);
+    profile = builder.build(runDir, document.bytes, document.metadata);
   } catch (error) {
     throw new TraceError((error as Error).message, runDir);
   }
+  return checked(profile, skipped);
 }
 
 export type { AnalysisReport, OpRow } from '../protocol/analysis';

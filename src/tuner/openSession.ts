@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { TrainConfig } from '../config/types';
 import { validateConfigText } from '../config/validate';
@@ -7,6 +7,7 @@ import { TuningSession } from './session';
 import { searchSpaceOf } from './space';
 import type { TrialOptions } from './trial';
 import type { SearchSpace, TuneResult } from './types';
+import { makeDirectory } from '../files/safeFiles';
 
 /** The objective and, for a target loss, the loss to reach: the options win over `tuning` in the config. */
 interface Goal {
@@ -30,7 +31,7 @@ export function openSession(options: TuneOptions): TuningSession {
     options.workRoot ?? join(dirname(options.configPath), '.trainlens', 'tuning'),
     `${basename(options.configPath).replace(/\.ya?ml$/, '')}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
   );
-  mkdirSync(workDir, { recursive: true });
+  makeDirectory(workDir, 'the tuning folder');
   const trialOptions = trialOptionsOf(options, config, { baseText, workDir, budgetMs, space, goal });
   return new TuningSession({
     options,

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { defined } from '../common/defined';
 import { applyTextEdits, setConfigValueEdits } from '../config/edit';
@@ -9,6 +9,7 @@ import type { RunFailureKind } from '../protocol/runRecord';
 import { tryReadRunRecord } from '../runStore/readRunRecord';
 import type { Params, Trial, TrialStatus } from './types';
 import { maxOf } from '../common/stats';
+import { makeDirectory } from '../files/safeFiles';
 
 /** How trials are run and measured. */
 export interface TrialOptions {
@@ -216,7 +217,7 @@ export async function runTrial(
 ): Promise<Trial> {
   const started = performance.now();
   const dir = join(options.workDir, `trial-${String(id).padStart(3, '0')}`);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir, 'the trial folder');
   const configFile = join(dir, 'config.trainlens.yaml');
   writeFileSync(configFile, trialText(options, params));
   const runs: Measurement[] = [];

@@ -85,7 +85,7 @@ function runAndKill(
         watcher = watch(checkpoints, (_, name) => {
           if (name?.toString().startsWith('.tmp-')) kill();
         });
-      } else if (loggedStep(runDir) >= when.atStep || record(runDir)?.progress?.step! >= when.atStep) kill();
+      } else if (loggedStep(runDir) >= when.atStep || (record(runDir)?.progress?.step ?? 0) >= when.atStep) kill();
     }, 5);
     cli.once('exit', () => {
       clearInterval(poll);

@@ -1,5 +1,9 @@
 import type { Profile } from '../profile';
 import { minOf } from '../../common/stats';
+import { MAX_TIME_US } from '../finite';
+
+/** Timestamps are nanoseconds here: the same bound as every trace time. */
+const MAX_TIME_NS = MAX_TIME_US * 1000;
 
 /** PyTorch's memory categories in the order `export_memory_timeline_raw` indexes them. */
 export const TORCH_MEMORY_CATEGORIES = [
@@ -26,11 +30,15 @@ export class MemoryTimelineBuilder {
 
   add(row: unknown[]): void {
     const [ts, action, bytes, category] = row;
+    // Finite and in range, or the running sum and the peak would become ±Infinity or NaN.
     if (
       typeof ts !== 'number' ||
+      Math.abs(ts) > MAX_TIME_NS ||
       typeof action !== 'number' ||
       typeof bytes !== 'number' ||
-      typeof category !== 'number'
+      !(Math.abs(bytes) <= Number.MAX_SAFE_INTEGER) ||
+      typeof category !== 'number' ||
+      !Number.isFinite(category)
     ) {
       this.malformed++;
       return;

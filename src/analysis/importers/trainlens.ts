@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../../common/format';
 import { RUN_PHASES } from '../../protocol/runPhases';
@@ -7,6 +7,11 @@ import { readRunRecord, tryReadRunRecord } from '../../runStore/readRunRecord';
 import type { SpanRecorder } from '../spans';
 import type { OpAggregate, Profile, ProfileDevice, ProfileStep } from '../profile';
 import { maxOf } from '../../common/stats';
+import { readBoundedText } from '../../files/safeFiles';
+
+/** memory.jsonl grows about 70 bytes a sample: some three weeks of samples at the default interval fit in this. */
+const MAX_MEMORY_JSONL_BYTES = 256 * 1024 * 1024;
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** What the analysis reads of run.json: the run store's reader's view (a killed run reads as interrupted). */
 type RunJson = Partial<RunRecordView>;
@@ -146,12 +151,15 @@ function readRunJson(runDir: string): RunJson {
 function readMemory(runDir: string, run: RunJson): Profile['memory'] {
   const file = join(runDir, 'memory.jsonl');
   if (!existsSync(file)) return undefined;
-  const rows = readFileSync(file, 'utf8')
+  const rows = readBoundedText(file, 'memory.jsonl', MAX_MEMORY_JSONL_BYTES)
     .split('\n')
     .flatMap((line) => {
       try {
-        const row = JSON.parse(line) as { tMs?: number; tensorBytes?: number; rssBytes?: number };
-        return typeof row.tMs === 'number' && typeof row.tensorBytes === 'number'
+        const row = JSON.parse(line) as { tMs?: unknown; tensorBytes?: unknown; rssBytes?: unknown };
+        // Finite numbers only: a row of 1e400 would make the peak Infinity.
+        return isFiniteNumber(row.tMs) &&
+          isFiniteNumber(row.tensorBytes) &&
+          (row.rssBytes === undefined || isFiniteNumber(row.rssBytes))
           ? [row as { tMs: number; tensorBytes: number; rssBytes?: number }]
           : [];
       } catch {

@@ -1,6 +1,9 @@
 /** What a Kineto trace's metadata says about where it ran: devices (deviceProperties) and the distributed job. */
 import type { Profile, ProfileDevice } from '../profile';
 
+/** A finite number (JSON's `1e400` parses to Infinity: such a value is left out, not printed). */
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
 /** The devices of Kineto's `deviceProperties`: name, memory, compute capability, SM count. */
 export function devicesOf(metadata: Readonly<Record<string, unknown>>): ProfileDevice[] {
   const list = metadata['deviceProperties'];
@@ -12,11 +15,11 @@ export function devicesOf(metadata: Readonly<Record<string, unknown>>): ProfileD
     const minor = d['computeMinor'];
     return [
       {
-        id: typeof d['id'] === 'number' ? d['id'] : index,
+        id: isNumber(d['id']) ? d['id'] : index,
         name: typeof d['name'] === 'string' ? d['name'] : 'unknown device',
-        ...(typeof d['totalGlobalMem'] === 'number' ? { memoryBytes: d['totalGlobalMem'] } : {}),
-        ...(typeof major === 'number' && typeof minor === 'number' ? { computeCapability: `${major}.${minor}` } : {}),
-        ...(typeof d['numSms'] === 'number' ? { multiprocessors: d['numSms'] } : {}),
+        ...(isNumber(d['totalGlobalMem']) ? { memoryBytes: d['totalGlobalMem'] } : {}),
+        ...(isNumber(major) && isNumber(minor) ? { computeCapability: `${major}.${minor}` } : {}),
+        ...(isNumber(d['numSms']) ? { multiprocessors: d['numSms'] } : {}),
       },
     ];
   });
@@ -27,7 +30,7 @@ export function distributedOf(metadata: Readonly<Record<string, unknown>>): Pick
   const info = metadata['distributedInfo'];
   if (!info || typeof info !== 'object') return {};
   const d = info as Record<string, unknown>;
-  if (typeof d['rank'] !== 'number' || typeof d['world_size'] !== 'number') return {};
+  if (!isNumber(d['rank']) || !isNumber(d['world_size'])) return {};
   return {
     distributed: {
       rank: d['rank'],

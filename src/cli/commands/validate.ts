@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ConfigDiagnostic } from '../../config/diagnostic';
+import { MAX_CONFIG_BYTES } from '../../config/parse';
 import { validateConfigText } from '../../config/validate';
+import { FileRuleError, readBoundedText } from '../../files/safeFiles';
 import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
 
@@ -28,14 +30,18 @@ function validateFile(file: string): FileReport {
   const absolute = resolve(file);
   let text: string;
   try {
-    if (statSync(absolute).isDirectory()) throw new Error('it is a folder');
-    text = readFileSync(absolute, 'utf8');
+    // Checked before a byte is read: /dev/zero, a FIFO or a huge file fail at once instead of reading gigabytes.
+    text = readBoundedText(absolute, 'the config', MAX_CONFIG_BYTES);
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-    throw new CliError(`cannot read the config: ${reason}.`, ExitCode.usage, 'Pass the path of a training YAML file.', {
-      file,
-    });
+    const reason = error instanceof FileRuleError ? error.reason : (error as Error).message;
+    throw new CliError(
+      `cannot read the config: ${reason}${/[.?]$/.test(reason) ? '' : '.'}`,
+      ExitCode.usage,
+      'Pass the path of a training YAML file.',
+      {
+        file,
+      },
+    );
   }
   const result = validateConfigText(text, {
     configPath: absolute,

@@ -70,6 +70,25 @@ test('a data module that fails says how, naming the module and the line or sampl
   await assert.rejects(read('bad-label.cjs'), /sample 5: ys 7 is not a class index below model\.outputs \(3\)/);
 });
 
+test('a data module that calls process.exit fails clearly, naming the module; the engine keeps running', async () => {
+  await tf.setBackend('cpu');
+  const open = (name: string) => openDataModule(join(fixtures, name), context());
+  // Before: the engine process exited (the host saw only "Pending response rejected").
+  await assert.rejects(open('exits-on-load.cjs'), (error: Error) => {
+    assert.match(
+      error.message,
+      /exits-on-load\.cjs: the data module called process\.exit\(3\) while loading \(.*exits-on-load\.cjs:2:\d+\); a data module must not exit the engine process: throw an Error instead/,
+    );
+    return true;
+  });
+  const dataset = (await open('exits-in-dataset.cjs'))!;
+  await assert.rejects(
+    readDataModule(dataset, shape, join(fixtures, 'exits-in-dataset.cjs')),
+    /exits-in-dataset\.cjs: the data module called process\.exit\(0\) in its dataset at sample 5; a data module must not exit/,
+  );
+  assert.equal(process.exitCode ?? 0, 0);
+});
+
 function writeConfig(name: string, data: string, training = 'steps: 30'): string {
   const path = join(dir, `${name}.trainlens.yaml`);
   writeFileSync(

@@ -4,7 +4,12 @@ import type { TrainConfig } from '../../config/types';
 import type { Batch } from './batches';
 import type { InMemoryDataset } from './dataset';
 import type { BatchSource, SourcePosition, StreamPosition } from './source';
+import { checkRegularFile, FileRuleError } from '../../files/safeFiles';
+import { guardExit, ModuleExitError, takeExitAttempt } from './exitGuard';
 import { DataError } from './tabular';
+
+/** A data module's entry file larger than this is not a module someone wrote (require would read it whole). */
+const MAX_MODULE_BYTES = 64 * 1024 * 1024;
 
 /** One sample as a data module yields it. */
 export interface ModuleSample {
@@ -50,6 +55,33 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * The failure when the module called `process.exit` during `phase` (refused by the exit guard; the module may even
+ * have caught what was thrown at it), else undefined.
+ */
+function exitFailure(error: unknown, modulePath: string, phase: string): DataError | undefined {
+  const attempt = takeExitAttempt(modulePath);
+  const exit = error instanceof ModuleExitError ? error : attempt;
+  if (!exit) return undefined;
+  return new DataError(
+    `${exit.message} ${phase}${whereIn(error instanceof ModuleExitError ? error : undefined, modulePath)}; a data module must not exit the engine process: throw an Error instead (the run then stops with its message)`,
+    modulePath,
+  );
+}
+
+/** Checks the module's entry file before require opens it (a FIFO would block the engine, a device never ends). */
+function checkModuleFile(modulePath: string): void {
+  try {
+    checkRegularFile(modulePath, 'data.path', MAX_MODULE_BYTES);
+  } catch (error) {
+    if (!(error instanceof FileRuleError)) throw error;
+    throw new DataError(
+      error.code === 'missing' ? 'the data module does not exist' : `the data module cannot be loaded: ${error.reason}`,
+      modulePath,
+    );
+  }
+}
+
+/**
  * Loads a data module (`data.source: module`) and calls its function for one split. The module exports a function
  * (as `default`, `createDataset`, or `module.exports`) that receives a {@link DataModuleContext} and returns (or
  * resolves to) a `tf.data.Dataset` of `{ xs, ys }` samples. CommonJS and ES modules both load. Every failure —
@@ -60,15 +92,19 @@ export async function openDataModule(
   modulePath: string,
   context: DataModuleContext,
 ): Promise<tf.data.Dataset<tf.TensorContainer> | undefined> {
+  checkModuleFile(modulePath);
+  guardExit(modulePath);
   let exported: unknown;
   try {
     exported = createRequire(modulePath)(modulePath);
   } catch (error) {
-    throw new DataError(
-      `the data module threw while loading: ${messageOf(error)}${whereIn(error, modulePath)}`,
-      modulePath,
+    throw (
+      exitFailure(error, modulePath, 'while loading') ??
+      new DataError(`the data module threw while loading: ${messageOf(error)}${whereIn(error, modulePath)}`, modulePath)
     );
   }
+  const exitedOnLoad = exitFailure(undefined, modulePath, 'while loading');
+  if (exitedOnLoad) throw exitedOnLoad;
   const candidates = exported as { default?: unknown; createDataset?: unknown } | undefined;
   const factory = [candidates?.default, candidates?.createDataset, exported].find(
     (f): f is DatasetFactory => typeof f === 'function',
@@ -79,14 +115,20 @@ export async function openDataModule(
       modulePath,
     );
   let dataset: unknown;
+  const phase = `in its function for the ${context.split} split`;
   try {
     dataset = await factory(context);
   } catch (error) {
-    throw new DataError(
-      `the data module's function threw for the ${context.split} split: ${messageOf(error)}${whereIn(error, modulePath)}`,
-      modulePath,
+    throw (
+      exitFailure(error, modulePath, phase) ??
+      new DataError(
+        `the data module's function threw for the ${context.split} split: ${messageOf(error)}${whereIn(error, modulePath)}`,
+        modulePath,
+      )
     );
   }
+  const exitedInFunction = exitFailure(undefined, modulePath, phase);
+  if (exitedInFunction) throw exitedInFunction;
   if (dataset === null || dataset === undefined) {
     if (context.split === 'validation') return undefined;
     throw new DataError('the data module returned nothing for the train split; return a tf.data.Dataset', modulePath);
@@ -148,14 +190,22 @@ async function pull(
   where: () => string,
   modulePath: string,
 ): Promise<IteratorResult<tf.TensorContainer>> {
+  let result: IteratorResult<tf.TensorContainer>;
   try {
-    return await iterator.next();
+    result = await iterator.next();
   } catch (error) {
-    throw new DataError(
-      `the data module's dataset threw at ${where()}: ${messageOf(error)}${whereIn(error, modulePath)}`,
-      modulePath,
+    // tf.data rethrows errors of the pipeline as new ones: the exit guard's record says whether it was an exit.
+    throw (
+      exitFailure(error, modulePath, `in its dataset at ${where()}`) ??
+      new DataError(
+        `the data module's dataset threw at ${where()}: ${messageOf(error)}${whereIn(error, modulePath)}`,
+        modulePath,
+      )
     );
   }
+  const exited = exitFailure(undefined, modulePath, `in its dataset at ${where()}`);
+  if (exited) throw exited;
+  return result;
 }
 
 /**
@@ -303,9 +353,12 @@ export class ModuleBatches implements BatchSource {
     try {
       this.iterator = await source.iterator();
     } catch (error) {
-      throw new DataError(
-        `the data module's dataset threw when iterated: ${messageOf(error)}${whereIn(error, this.modulePath)}`,
-        this.modulePath,
+      throw (
+        exitFailure(error, this.modulePath, 'when its dataset was iterated') ??
+        new DataError(
+          `the data module's dataset threw when iterated: ${messageOf(error)}${whereIn(error, this.modulePath)}`,
+          this.modulePath,
+        )
       );
     }
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,4 +73,56 @@ test('200k rows with numeric labels: the class count is found without spreading 
   const data = await readTabular(spec(file('big.csv', `x1,label\n${rows.join('\n')}\n`)));
   assert.equal(data.size, 200_000);
   assert.equal(data.targets.length, 200_000 * 3);
+});
+
+test('messages quote at most a short excerpt of the data file, and only when it looks like the format', async () => {
+  const secret = 'root:x:0:0:root:/root:/bin/bash-and-a-long-tail-of-private-text-after-sixty-characters';
+  const passwd = file('passwd', `${secret}\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n`);
+  const refusals = [
+    () => readTabular(spec(passwd)),
+    () => readTabular(spec(passwd, { format: 'jsonl' })),
+    () => readTabular(spec(file('wide.csv', `${'a'.repeat(100)},${secret}\n1,2\n`))),
+    () => readTabular(spec(file('cell.csv', `x,label\n${secret.replace(/,/g, ';')},1\n`))),
+  ];
+  const messages: string[] = [];
+  for (const refusal of refusals) await refusal().catch((error: Error) => messages.push(error.message));
+  assert.equal(messages.length, 4);
+  // Before: "data.label_column "label" is not a column (columns: root:x:0:0:root:/root:/bin/bash…)".
+  assert.match(
+    messages[0]!,
+    /not a column \(its first line has no "," between column names, so it is not a CSV header/,
+  );
+  assert.match(messages[1]!, /passwd:1: not a JSON object: Unexpected token 'r'; is data.path a JSON Lines file/);
+  assert.match(messages[2]!, /not a column \(columns: "a{60}"…\)/);
+  assert.match(
+    messages[3]!,
+    /cell\.csv:2: column "x" holds "root:x:0:0:root:\/root:\/bin\/bash-and-a-long-tail-of-private-t"…, not a number/,
+  );
+  for (const message of messages) assert.doesNotMatch(message, /bin\/bash-and-a-long-tail-of-private-text/);
+});
+
+test('data.path must be a regular file, and a row is never held past its limit', { timeout: 30_000 }, async () => {
+  const fifo = join(dir, 'data.fifo');
+  execFileSync('mkfifo', [fifo]);
+  // Before: the read stream opened the FIFO and waited for a writer forever.
+  await assert.rejects(
+    readTabular(spec(fifo)),
+    /data\.fifo: it is a named pipe \(FIFO\), not a file TrainLens can read/,
+  );
+  await assert.rejects(readTabular(spec('/dev/zero')), /\/dev\/zero: it is a device/);
+  // 20 MB without a line break: readline would hold it all as one line.
+  const noBreaks = file('binary.jsonl', 'x'.repeat(20 * 1024 * 1024));
+  await assert.rejects(
+    readTabular(spec(noBreaks, { format: 'jsonl' })),
+    /binary\.jsonl:1: the line is longer than 8388608 characters: is data.path a JSON Lines file\?/,
+  );
+  await assert.rejects(
+    readTabular(spec(file('binary.csv', `a,label\n${'x'.repeat(10 * 1024 * 1024)}`))),
+    /a row is longer than 8388608 characters/,
+  );
+  const crlf = await readTabular({
+    ...spec(file('crlf.jsonl', '{"x":1,"label":0}\r\n{"x":2,"label":1}\r\n')),
+    format: 'jsonl',
+  });
+  assert.equal(crlf.size, 2);
 });

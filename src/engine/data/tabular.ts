@@ -1,9 +1,40 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { suggest } from '../../config/didYouMean';
+import { checkRegularFile, FileRuleError } from '../../files/safeFiles';
 import type { InMemoryDataset } from './dataset';
+import { boundedLines } from './lines';
 import { maxOf } from '../../common/stats';
+
+/** The longest row (CSV record or JSON line) read: a file without line breaks is not held whole. */
+export const MAX_ROW_CHARS = 8 * 1024 * 1024;
+/** The most characters of the data file any message quotes. */
+const EXCERPT_CHARS = 60;
+
+/**
+ * A short, quoted excerpt of text from the data file, for messages and run.json: at most {@link EXCERPT_CHARS}
+ * characters, control characters escaped, never a whole line of whatever file data.path names.
+ */
+export function excerpt(text: string): string {
+  const cut = text.length > EXCERPT_CHARS;
+  return `${JSON.stringify(cut ? text.slice(0, EXCERPT_CHARS) : text)}${cut ? '…' : ''}`;
+}
+
+/** The header's columns, for a message: an excerpt, and only when the file looks like the format (≥ 2 columns). */
+function columnsNote(columns: readonly string[], format: TabularSpec['format']): string {
+  if (format === 'csv' && columns.length < 2)
+    return 'its first line has no "," between column names, so it is not a CSV header: is data.path a CSV file?';
+  return `columns: ${excerpt(columns.join(', '))}`;
+}
+
+/** A JSON.parse message without the text V8 quotes from the line (`…, "root:x:0:0"... is not valid JSON`). */
+function jsonProblem(error: unknown): string {
+  return (error as Error).message
+    .replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '')
+    .replace(/ in JSON at position \d+(?: \(line \d+ column (\d+)\))?$/, (_, column?: string) =>
+      column ? ` at column ${column}` : '',
+    );
+}
 
 /** How to turn rows into samples. */
 export interface TabularSpec {
@@ -31,11 +62,23 @@ export class DataError extends Error {
 
 /** Rows with their 1-based line numbers, streamed from the file (never read whole into one string). */
 async function* rows(spec: TabularSpec): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
-  if (!existsSync(spec.path) || !statSync(spec.path).isFile())
-    throw new DataError('the data file does not exist', spec.path);
+  try {
+    // Before anything opens it: a FIFO would block the open, a device would be read forever.
+    checkRegularFile(spec.path, 'data.path');
+  } catch (error) {
+    if (!(error instanceof FileRuleError)) throw error;
+    throw new DataError(error.code === 'missing' ? 'the data file does not exist' : error.reason, spec.path);
+  }
   if (spec.format === 'csv') {
     const parser = createReadStream(spec.path).pipe(
-      parse({ columns: true, info: true, bom: true, trim: true, skip_empty_lines: true }),
+      parse({
+        columns: true,
+        info: true,
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        max_record_size: MAX_ROW_CHARS,
+      }),
     );
     try {
       for await (const { record, info } of parser as AsyncIterable<{
@@ -54,11 +97,31 @@ async function* rows(spec: TabularSpec): AsyncGenerator<{ row: Record<string, un
           e.lines,
         );
       }
-      throw new DataError(`the CSV cannot be read: ${e.message}`, spec.path, e.lines);
+      if (e.code === 'CSV_MAX_RECORD_SIZE')
+        throw new DataError(
+          `a row is longer than ${MAX_ROW_CHARS} characters: is data.path a CSV file?`,
+          spec.path,
+          e.lines,
+        );
+      // csv-parse quotes the field it stopped in ("value is …"): an excerpt of it at most.
+      const message = e.message.replace(/, value is ("[\s\S]*")$/, (_, value: string) => {
+        const text = value.slice(1, -1);
+        return `, value starts ${excerpt(text)}`;
+      });
+      throw new DataError(`the CSV cannot be read: ${message}`, spec.path, e.lines);
     }
     return;
   }
-  const lines = createInterface({ input: createReadStream(spec.path), crlfDelay: Infinity });
+  const lines = boundedLines(
+    spec.path,
+    MAX_ROW_CHARS,
+    (at) =>
+      new DataError(
+        `the line is longer than ${MAX_ROW_CHARS} characters: is data.path a JSON Lines file?`,
+        spec.path,
+        at,
+      ),
+  );
   let line = 0;
   try {
     for await (const text of lines) {
@@ -68,7 +131,11 @@ async function* rows(spec: TabularSpec): AsyncGenerator<{ row: Record<string, un
       try {
         row = JSON.parse(text);
       } catch (error) {
-        throw new DataError(`not a JSON object: ${(error as Error).message}`, spec.path, line);
+        throw new DataError(
+          `not a JSON object: ${jsonProblem(error)}${line === 1 ? '; is data.path a JSON Lines file (one JSON object per line)?' : ''}`,
+          spec.path,
+          line,
+        );
       }
       if (typeof row !== 'object' || row === null || Array.isArray(row))
         throw new DataError('each line must be a JSON object of fields', spec.path, line);
@@ -99,8 +166,9 @@ export async function readTabular(
       const present = Object.keys(row);
       if (!present.includes(spec.labelColumn)) {
         const close = suggest(spec.labelColumn, present);
+        const csvLike = spec.format !== 'csv' || present.length >= 2;
         throw new DataError(
-          `data.label_column "${spec.labelColumn}" is not a column (columns: ${present.join(', ')}).${close.length ? ` Did you mean "${close[0]}"?` : ''}`,
+          `data.label_column "${spec.labelColumn}" is not a column (${columnsNote(present, spec.format)}).${close.length && csvLike ? ` Did you mean ${excerpt(close[0]!)}?` : ''}`,
           spec.path,
           line,
         );
@@ -109,7 +177,7 @@ export async function readTabular(
       const missing = columns.filter((c) => !present.includes(c));
       if (missing.length)
         throw new DataError(
-          `data.feature_columns names ${missing.map((m) => `"${m}"`).join(', ')}, not in the data (columns: ${present.join(', ')})`,
+          `data.feature_columns names ${missing.map((m) => `"${m}"`).join(', ')}, not in the data (${columnsNote(present, spec.format)})`,
           spec.path,
           line,
         );
@@ -118,7 +186,11 @@ export async function readTabular(
       const raw = row[column];
       const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(value))
-        throw new DataError(`column "${column}" holds ${JSON.stringify(raw ?? null)}, not a number`, spec.path, line);
+        throw new DataError(
+          `column ${excerpt(column)} holds ${typeof raw === 'string' ? excerpt(raw) : excerpt(JSON.stringify(raw ?? null))}, not a number`,
+          spec.path,
+          line,
+        );
       features.push(value);
     }
     const label = row[spec.labelColumn];
@@ -134,7 +206,7 @@ export async function readTabular(
     labels.forEach((label, i) => {
       const value = Number(label);
       if (!Number.isFinite(value))
-        throw new DataError(`the label "${label}" is not a number (task: regression)`, spec.path, labelLines[i]);
+        throw new DataError(`the label ${excerpt(label)} is not a number (task: regression)`, spec.path, labelLines[i]);
       targets[i] = value;
     });
     return { inputShape: [columns.length], targetWidth: 1, features: Float32Array.from(features), targets, size };

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { makeDirectory } from '../../files/safeFiles';
 
 /** Saves a model as TF.js Layers files (model.json + weights.bin) in `folder`, the layout `loadSavedModel` reads. */
 export async function saveModel(model: tf.LayersModel, folder: string): Promise<string> {
-  mkdirSync(folder, { recursive: true });
+  makeDirectory(folder, 'the model folder');
   await model.save(
     tf.io.withSaveHandler((artifacts) => {
       const weights =

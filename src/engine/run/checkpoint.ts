@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FileRuleError } from '../../files/safeFiles';
 import type { SourcePosition } from '../data/source';
 import { readManifest, writeManifest } from './checkpointManifest';
+import { makeDirectory } from '../../files/safeFiles';
 
 export { listCheckpoints } from './checkpointManifest';
 
@@ -49,7 +50,7 @@ export async function writeCheckpoint(
   tensors: ReadonlyArray<{ name: string; tensor: tf.Tensor }>,
   keep: number,
 ): Promise<string> {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir, 'monitoring.checkpoints.dir');
   const name = `${PREFIX}${String(state.step).padStart(8, '0')}`;
   const tempName = `${TEMP}${name}-${process.pid}`;
   const temp = join(dir, tempName);

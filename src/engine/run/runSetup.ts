@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { effectiveSwitches } from '../../config/levels';
 import type { TrainConfig } from '../../config/types';
+import { MAX_CONFIG_BYTES } from '../../config/parse';
 import { validateConfigText } from '../../config/validate';
+import { FileRuleError, readBoundedText, resolveInside } from '../../files/safeFiles';
 import type { RunOptions } from '../../protocol/engine';
 import type { EnvironmentReport } from '../../protocol/types';
 import { selectBackend } from '../backends/select';
@@ -16,7 +18,6 @@ import { DataError } from '../data/tabular';
 import { loadSavedModel } from '../model/load';
 import { buildModel } from '../model/build';
 import { configHash, listCheckpoints, readCheckpointState } from './checkpoint';
-import { FileRuleError, resolveInside } from '../../files/safeFiles';
 import { RunInputError } from './failure';
 import { tryReadRunRecord } from '../../runStore/readRunRecord';
 import { refuseHopelessRun } from './memoryGate';
@@ -35,9 +36,10 @@ export type Prepared = Awaited<ReturnType<typeof prepare>>;
 export function loadConfig(configPath: string): TrainConfig {
   let text: string;
   try {
-    text = readFileSync(configPath, 'utf8');
+    text = readBoundedText(configPath, 'the config', MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new RunInputError(`cannot read the config: ${(error as Error).message}`, configPath);
+    const reason = error instanceof FileRuleError ? error.reason : (error as Error).message;
+    throw new RunInputError(`cannot read the config: ${reason}`, configPath);
   }
   const result = validateConfigText(text, { configPath, fileExists: existsSync });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');

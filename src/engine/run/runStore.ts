@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RunRecord } from '../../protocol/runRecord';
 import type { MetricsRecord } from '../train/loop';
 import { listCheckpoints } from './checkpointManifest';
+import { makeDirectory } from '../../files/safeFiles';
 
 /**
  * A run directory: `.trainlens/runs/<id>/` with run.json, metrics.jsonl, memory.jsonl, checkpoints/ and trace.json.
@@ -31,7 +32,7 @@ export function newRunId(now = new Date()): string {
 /** Creates the run directory under `runsDir`. */
 export function createRunStore(runsDir: string, id = newRunId()): RunStore {
   const dir = join(runsDir, id);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir, '--out');
   writeFileSync(join(dir, 'metrics.jsonl'), '');
   return openRunStore(dir);
 }
