@@ -21,7 +21,9 @@ function unreadableBecause(path: string): string | undefined {
   }
   if (stats.isDirectory()) return 'it is a folder';
   // Checked before opening: opening a named pipe for reading would wait for a writer forever.
-  if (!stats.isFile()) return 'it is not a regular file (a named pipe, a socket or a device)';
+  if (stats.isFIFO()) return 'it is a named pipe (FIFO)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'it is a device';
+  if (!stats.isFile()) return 'it is not a regular file (a socket)';
   try {
     accessSync(path, constants.R_OK);
   } catch {

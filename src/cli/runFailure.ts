@@ -6,28 +6,12 @@
 import { join } from 'node:path';
 import { defined } from '../common/defined';
 import type { RunFailure } from '../engineClient/runSession';
-import type { RunFailureInfo } from '../protocol/runRecord';
 import type { RunSummary } from '../protocol/types';
 import { tryReadRunRecord } from '../runStore/readRunRecord';
+import { describeRunFailure, type FailureCause } from '../engineClient/failureText';
 import { CliError, ExitCode } from './errors';
 
-/** What {@link describeRunFailure} prints of a failure. */
-export type FailureCause = Pick<RunFailureInfo, 'kind' | 'message' | 'step' | 'phase'>;
-
-/**
- * `the run failed (kind nan, step 8): the loss became NaN at step 8 …`. Input problems (`data`, `config`) keep
- * the plain form: their message already names the file and the line, which is the place the user needs.
- */
-export function describeRunFailure(failure: FailureCause): string {
-  const message = `${failure.message}${/[.?!]$/.test(failure.message) ? '' : '.'}`;
-  if (failure.kind === 'data' || failure.kind === 'config') return `the run failed: ${message}`;
-  const cause = [
-    `kind ${failure.kind}`,
-    ...(failure.step !== undefined ? [`step ${failure.step}`] : []),
-    ...(failure.phase ? [`phase ${failure.phase}`] : []),
-  ];
-  return `the run failed (${cause.join(', ')}): ${message}`;
-}
+export { describeRunFailure, type FailureCause } from '../engineClient/failureText';
 
 /**
  * The error for a run the engine reported as failed. The phase travels in run.json's failure (the client's

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { readBoundedText } from '../files/safeFiles';
 import { RUN_HEARTBEAT_STALE_MS, type RunRecord, type RunRecordView } from '../protocol/runRecord';
 
 /** run.json above this size is not a run record (it holds a config and a summary: kilobytes). */
@@ -47,7 +48,7 @@ export function interruptedBecause(record: RunRecord, probe: LivenessProbe = {})
 /** The step of the last complete row of metrics.jsonl, read from the file's end only. */
 export function lastLoggedStep(runDir: string): number | undefined {
   const file = join(runDir, 'metrics.jsonl');
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file) || !statSync(file).isFile()) return undefined;
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -90,9 +91,8 @@ export function readRunRecord(runDir: string, probe: LivenessProbe = {}): RunRec
   if (!existsSync(file)) throw new RunRecordError('this folder is not a TrainLens run (no run.json)', file);
   let record: RunRecord;
   try {
-    const text = readFileSync(file);
-    if (text.length > MAX_RECORD_BYTES) throw new Error(`it is ${text.length} bytes, not a run record`);
-    record = JSON.parse(text.toString('utf8')) as RunRecord;
+    // A FIFO or a device named run.json must not hang or flood the reader: regular files within the limit only.
+    record = JSON.parse(readBoundedText(file, 'run.json', MAX_RECORD_BYTES)) as RunRecord;
   } catch (error) {
     throw new RunRecordError(`cannot read run.json: ${(error as Error).message}`, file);
   }

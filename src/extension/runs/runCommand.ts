@@ -1,10 +1,13 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../engineClient/engineClient';
-import { startRun, type RunListeners } from '../../engineClient/runSession';
+import { RunFailure, startRun, type RunListeners } from '../../engineClient/runSession';
 import type { RunSummary } from '../../protocol/types';
 import type { EngineService } from '../engineService';
 import { RunDashboard } from '../panels/runDashboard';
+import { defined } from '../../common/defined';
+import { describeRunFailure } from '../../engineClient/failureText';
+import { tryReadRunRecord } from '../../runStore/readRunRecord';
 
 /** What the run command needs from the extension. */
 export interface RunServices {
@@ -85,7 +88,11 @@ export async function runTrainingCommand(
       (progress, token) => followRun({ client, uri, options, log, dashboard }, progress, token),
     );
   } catch (error) {
-    dashboard.update({ status: 'failed', message: (error as Error).message });
+    const message =
+      error instanceof RunFailure
+        ? describeRunFailure({ kind: error.kind, message: error.message, ...defined({ step: error.step }) })
+        : (error as Error).message;
+    dashboard.update({ status: 'failed', message });
     throw error;
   }
   reportOutcome(summary, dashboard, log);
@@ -202,9 +209,14 @@ function reportOutcome(summary: RunSummary, dashboard: RunDashboard, log: vscode
     message: `${summary.status}: ${summary.steps} steps, ${summary.samplesPerSec} samples/s, final loss ${summary.finalLoss === null ? 'n/a' : summary.finalLoss.toFixed(4)}`,
     runDir: summary.runDir,
   });
-  const line = `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, final loss ${summary.finalLoss === null ? 'n/a' : summary.finalLoss.toFixed(4)}.`;
+  // A run the NaN guard stopped ends with status failed: say why, from the record's failure, not only "failed".
+  const failure = summary.status === 'failed' ? tryReadRunRecord(summary.runDir)?.failure : undefined;
+  const line = failure
+    ? `${describeRunFailure(failure)} (${summary.steps} steps on ${summary.backend})`
+    : `Run ${summary.status}: ${summary.steps} steps on ${summary.backend}, ${summary.samplesPerSec} samples/s, final loss ${summary.finalLoss === null ? 'n/a' : summary.finalLoss.toFixed(4)}.`;
   log.info(`${line} Run record: ${summary.runDir}`);
-  void vscode.window.showInformationMessage(`TrainLens: ${line}`, 'Open run.json', 'Show Output').then((choice) => {
+  const show = failure ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(`TrainLens: ${line}`, 'Open run.json', 'Show Output').then((choice) => {
     if (choice === 'Open run.json')
       void vscode.window.showTextDocument(vscode.Uri.file(join(summary.runDir, 'run.json')));
     if (choice === 'Show Output') log.show();
