@@ -132,3 +132,12 @@ test("no run prints TF.js's Node.js banner", () => {
     assert.doesNotMatch(stderr, /^error: /m, backend);
   }
 });
+
+test('a profile too short for its profiling window says so and how to fix it, never "internal error"', () => {
+  const config = quickstart('short', (text) => text.replace('backend: auto', 'backend: cpu'));
+  const { code, stderr } = trainlens('profile', config, '--steps', '3');
+  assert.equal(code, 1, stderr);
+  assert.doesNotMatch(stderr, /internal error/);
+  assert.match(stderr, /the run finished, but its profile cannot be analysed: .*no profiled steps/);
+  assert.match(stderr, /monitoring\.profiling\.warmup_steps/);
+});

@@ -8,6 +8,7 @@ import { CliError, ExitCode } from '../errors';
 import type { CliIo } from '../io';
 import type { RunSummary } from '../../protocol/types';
 import { analyzeProfile, loadProfile, type AnalysisReport } from '../../analysis/analyze';
+import { TraceError } from '../../analysis/ingest/traceReader';
 import { formatReport } from '../textReport';
 import { createProgress, type Progress } from '../progress';
 import { checkConfigReadable } from '../files';
@@ -167,5 +168,16 @@ export async function trainConfig(
 
 /** The analysis of a profiled run directory. */
 export async function analyzeRun(runDir: string): Promise<AnalysisReport> {
-  return analyzeProfile(await loadProfile(runDir));
+  const profile = await loadProfile(runDir).catch((error: unknown) => {
+    // The run itself succeeded; only its profile cannot be read (e.g. it ended before the profiling window).
+    if (error instanceof TraceError)
+      throw new CliError(
+        `the run finished, but its profile cannot be analysed: ${error.message}.`,
+        ExitCode.problems,
+        'Run more steps than monitoring.profiling.warmup_steps + steps, or lower them.',
+        { file: runDir },
+      );
+    throw error;
+  });
+  return analyzeProfile(profile);
 }
