@@ -3,7 +3,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OnnxInspectRequest } from '../../protocol/engine';
 import type { OnnxModelSummary } from '../../protocol/onnx';
-import { checkModelFile } from './modelCheck';
 import { checkRunnable, readOnnxModel, summarizeOnnxBytes } from './modelFile';
 import { ortInstall, providersOf, type OrtModule } from './runtime';
 import { fromOrtError } from './sessionErrors';
@@ -18,7 +17,6 @@ export async function inspectModel(
   ort: OrtModule,
   params: OnnxInspectRequest.Params,
 ): Promise<OnnxInspectRequest.Result> {
-  checkModelFile(params.modelPath);
   let summary = readOnnxModel(params.modelPath);
   checkRunnable(summary);
   if (params.optimize) summary = { ...summary, optimized: await optimizedCounts(ort, summary) };

@@ -5,7 +5,7 @@ import type { OnnxMeasureRequest } from '../../protocol/engine';
 import type { OnnxLatency } from '../../protocol/onnx';
 import { latencyOf } from './latency';
 import { makeFeeds, type Feeds } from './feeds';
-import { checkModelFile } from './modelCheck';
+import { checkRunnable, readOnnxModel } from './modelFile';
 import { keepMeasuredRuns, ORT_PROFILE_PREFIX } from './profileFile';
 import { providersOf, type OrtModule } from './runtime';
 import { fromOrtError } from './sessionErrors';
@@ -32,7 +32,7 @@ export async function measureModel(
   hooks: MeasureHooks,
 ): Promise<OnnxMeasureRequest.Result> {
   const { modelPath, session: options } = params;
-  checkModelFile(modelPath);
+  checkRunnable(readOnnxModel(modelPath), options.provider);
   checkProvider(ort, options.provider, modelPath);
   hooks.progress('load', 0, 1);
   const created = performance.now();
