@@ -169,3 +169,12 @@ test('a folder, a missing file and a model over the protobuf limit are refused b
     assert.match(stderr, message);
   }
 });
+
+test('--time measures for a time budget instead of a number of runs', () => {
+  const started = Date.now();
+  const { code, stdout, stderr } = onnx(join(MODELS, 'mnist.onnx'), '--time', '1', '--json');
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as OnnxReport;
+  assert.ok(report.latencyMs.runs > 50, `${report.latencyMs.runs} runs in the budget`);
+  assert.ok(Date.now() - started < 20_000);
+});
