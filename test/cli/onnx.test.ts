@@ -178,3 +178,25 @@ test('--time measures for a time budget instead of a number of runs', () => {
   assert.ok(report.latencyMs.runs > 50, `${report.latencyMs.runs} runs in the budget`);
   assert.ok(Date.now() - started < 20_000);
 });
+
+test('--tune --objective throughput grows a symbolic batch while throughput improves', () => {
+  const { code, stdout, stderr } = onnx(
+    join(MODELS, 'symbolic_matmul.onnx'),
+    '--dim',
+    'batch=1',
+    '--runs',
+    '5',
+    '--tune',
+    '--objective',
+    'throughput',
+    '--budget',
+    '10',
+    '--json',
+  );
+  assert.equal(code, 0, stderr);
+  const { tuning } = JSON.parse(stdout) as Required<OnnxReport>;
+  assert.equal(tuning.objective, 'throughput');
+  const batches = new Set(tuning.trials.filter((t) => t.status === 'ok').map((t) => t.batch));
+  assert.ok(batches.has(1) && [...batches].some((b) => (b ?? 0) > 1), [...batches].join(', '));
+  assert.ok(tuning.speedup >= 1);
+});
