@@ -7,6 +7,7 @@ import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
+import { onnxReportOf } from './onnxReport';
 import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
 import { SpanRecorder } from './spans';
@@ -172,7 +173,10 @@ function rows(ops: readonly OpAggregate[], limit = 10): OpRow[] {
   }));
 }
 
-/** Summarizes a profile: step statistics, the mean breakdown, top kernels and operators, and the findings. */
+/**
+ * Summarizes a profile: step statistics, the mean breakdown, top kernels and operators, ONNX Runtime's nodes and op
+ * types, and the findings.
+ */
 export function analyzeProfile(profile: Profile): AnalysisReport {
   const durations = profile.steps.map((s) => (s.endUs - s.startUs) / 1000).sort((a, b) => a - b);
   const count = durations.length;
@@ -181,6 +185,7 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     const ms = count ? profile.steps.reduce((a, s) => a + (s.breakdown[category] ?? 0), 0) / count / 1000 : 0;
     return { category, ms: round(ms), percent: mean > 0 ? round((100 * ms) / mean, 2) : 0 };
   });
+  const onnx = onnxReportOf(profile);
   return {
     source: profile.source,
     file: profile.file,
@@ -217,6 +222,7 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
           },
         }
       : {}),
+    ...(onnx ? { onnx } : {}),
     topKernels: rows(profile.kernels),
     topOperators: rows(profile.operators),
     findings: findingsOf(profile),

@@ -1,4 +1,5 @@
 import type { DeviceInfo, DistributedInfo, ProfileSource } from '../protocol/analysis';
+import type { OnnxSessionOptions } from '../protocol/onnx';
 import type { RunFailureInfo, RunStatus } from '../protocol/runRecord';
 import type { ProfileTimeline } from './spans';
 /**
@@ -41,6 +42,9 @@ export interface OpAggregate {
   readonly meanUs: number;
   readonly maxUs: number;
 }
+
+/** The ONNX Runtime part of a profile ({@link Profile.onnx}). */
+export type OnnxProfile = NonNullable<Profile['onnx']>;
 
 /** The Profile model. */
 export interface Profile {
@@ -133,6 +137,25 @@ export interface Profile {
       readonly message: string;
       readonly evidence?: Readonly<Record<string, number | string>>;
     }>;
+  };
+  /** For ONNX Runtime profiles: nodes, and the session that ran them when TrainLens profiled it. */
+  readonly onnx?: {
+    /** Per node over the analysed runs, longest total first. */
+    readonly nodes: ReadonlyArray<{
+      readonly name: string;
+      readonly opType: string;
+      readonly provider: string;
+      readonly calls: number;
+      readonly totalUs: number;
+    }>;
+    /** model_run events analysed. */
+    readonly runs: number;
+    /** Set by TrainLens's own profiling (absent for a profile file opened alone). */
+    readonly session?: OnnxSessionOptions;
+    readonly requestedProvider?: string;
+    readonly cores?: number;
+    /** Nodes in the model before and after ORT's graph optimizations, when known. */
+    readonly graphNodes?: { readonly before: number; readonly after: number };
   };
   /** Facts about where the profile was taken (label, value), beyond the devices: backend, CPU, versions. */
   readonly environment?: ReadonlyArray<readonly [string, string]>;

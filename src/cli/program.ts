@@ -2,10 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { TRAINLENS_VERSION } from '../protocol/version';
 import { addAnalyzeCommand } from './commands/analyze';
 import { addDoctorCommand } from './commands/doctor';
-import { addPendingCommands } from './commands/pending';
 import { addProfileCommand } from './commands/profile';
 import { addReportCommand } from './commands/report';
 import { addTuneCommand } from './commands/tune';
+import { addOnnxCommand } from './commands/onnx';
 import { addRunCommand } from './commands/run';
 import { addValidateCommand, ProblemsFound } from './commands/validate';
 import { CliError, ExitCode, formatCliError, toCliError } from './errors';
@@ -45,8 +45,8 @@ export function createProgram(context: CliContext): Command {
   addAnalyzeCommand(program, io);
   addReportCommand(program, io);
   addTuneCommand(program, io, context.engineDir);
+  addOnnxCommand(program, io, context.engineDir);
   addDoctorCommand(program, io, context.engineDir);
-  addPendingCommands(program);
   // Subcommands inherit the parent's error handling and output.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -45,6 +45,7 @@ export function formatReport(report: AnalysisReport): string {
   };
   table('Top kernels (total time, calls):', report.topKernels);
   table('Top operators (total time, calls):', report.topOperators);
+  if (report.source === 'onnxruntime' && report.onnx) lines.push(...nodesTable(report.onnx));
   if (report.memory) {
     lines.push(
       '',
@@ -62,6 +63,7 @@ export function formatReport(report: AnalysisReport): string {
     lines.push(
       `  [${f.severity}] ${f.id}: ${f.title} (${evidence})${f.fix ? `. Fix: ${f.fix.path}: ${String(f.fix.value)}` : ''}`,
     );
+    if (f.code) lines.push(...codeLines('JavaScript', f.code.javascript), ...codeLines('Python', f.code.python));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -73,4 +75,33 @@ function runLine(run: NonNullable<AnalysisReport['run']>): string {
     return `Run: interrupted${step}: ${run.interruptedBecause ?? 'its engine stopped before the run ended'}; resume it with "trainlens run CONFIG --resume RUN_DIR".`;
   if (run.failure) return `Run: failed${step} (${run.failure.kind}): ${run.failure.message}`;
   return `Run: ${run.status}${step}.`;
+}
+
+/** Nodes shown in the text report (the JSON carries more). */
+const TEXT_NODES = 15;
+
+/** The longest ONNX Runtime nodes: mean ms per run, share of node time, calls per run, op type and provider. */
+function nodesTable(onnx: NonNullable<AnalysisReport['onnx']>): string[] {
+  if (onnx.nodes.length === 0) return [];
+  const lines = ['', `Nodes (mean per run over ${onnx.runs} run${onnx.runs === 1 ? '' : 's'}, share of node time):`];
+  const shown = onnx.nodes.slice(0, TEXT_NODES);
+  const opWidth = maxOf(
+    shown.map((n) => n.opType.length + (n.provider ? n.provider.length + 3 : 0)),
+    0,
+  );
+  for (const n of shown) {
+    const op = n.provider ? `${n.opType} (${n.provider})` : n.opType;
+    const name = n.name.length > 70 ? `${n.name.slice(0, 67)}...` : n.name;
+    lines.push(
+      `  ${n.ms.toFixed(3).padStart(10)} ms  ${n.percent.toFixed(2).padStart(6)}%  ${String(n.count).padStart(5)}×  ${op.padEnd(opWidth)}  ${name}`,
+    );
+  }
+  if (onnx.nodes.length > shown.length) lines.push(`  … ${onnx.nodes.length - shown.length} more in --format json`);
+  return lines;
+}
+
+/** A finding's session-options code, indented under it. */
+function codeLines(language: string, code: string): string[] {
+  const label = `${language}:`.padEnd(12);
+  return code.split('\n').map((line, i) => `      ${i === 0 ? label : ' '.repeat(label.length)}${line}`);
 }

@@ -9,6 +9,7 @@ import {
   StartRunRequest,
 } from '../protocol/engine';
 import { probeEnvironment } from './environment/probe';
+import { registerOnnxHandlers } from './onnx/handlers';
 import { startRun, type ActiveRun } from './run/runHandler';
 import type { EnvironmentReport } from '../protocol/types';
 import { TRAINLENS_VERSION } from '../protocol/version';
@@ -72,6 +73,8 @@ export function registerEngineHandlers(connection: MessageConnection, host: Engi
     if (params.force) run.force = true;
     return { accepted: true };
   });
+
+  registerOnnxHandlers(connection);
 
   connection.onRequest(ShutdownRequest.type, () => {
     // Reply first, then let the process entry exit once the reply has been flushed.

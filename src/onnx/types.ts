@@ -61,3 +61,10 @@ export interface OnnxReport {
   readonly profileFile?: string;
   readonly tuning?: OnnxTuning;
 }
+
+/** What to tune: a profile request plus the objective and the time budget. */
+export interface OnnxTuneRequest extends OnnxProfileRequest {
+  readonly objective: 'latency' | 'throughput';
+  /** Wall time for the whole search and the side-by-side confirmation, ms. */
+  readonly budgetMs: number;
+}

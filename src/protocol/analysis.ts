@@ -2,6 +2,7 @@
  * The analysis of a profile as the CLI contract's JSON (`trainlens analyze --format json`) and as the panels show
  * it. Types only: the webviews import this file.
  */
+import type { OnnxNodeRow, OnnxOpRow } from './onnx';
 import type { RunFailureKind, RunStatus } from './runRecord';
 import type { Finding } from './types';
 
@@ -62,6 +63,16 @@ export interface AnalysisReport {
     readonly peakBytes: number;
     readonly samples: number;
     readonly byCategoryAtPeak?: Readonly<Record<string, number>>;
+  };
+  /**
+   * ONNX Runtime profiles: time per node (the 50 longest) and per op type, in ms mean per run, with their percent
+   * of all node time; `count` is calls per run (a node's, or the nodes of an op type).
+   */
+  readonly onnx?: {
+    readonly nodes: readonly OnnxNodeRow[];
+    readonly ops: readonly OnnxOpRow[];
+    /** The runs (`model_run` events) the means are over. */
+    readonly runs: number;
   };
   readonly topKernels: ReadonlyArray<OpRow>;
   readonly topOperators: ReadonlyArray<OpRow>;

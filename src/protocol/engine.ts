@@ -10,6 +10,14 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { EnvironmentReport, RunSummary } from './types';
 import type { RequestedBackend } from './backends';
 import type { RunFailureInfo } from './runRecord';
+import type {
+  OnnxFeed,
+  OnnxInputSpec,
+  OnnxLatency,
+  OnnxModelSummary,
+  OnnxProviderInfo,
+  OnnxSessionOptions,
+} from './onnx';
 
 /** Bumped whenever a message changes shape; the host refuses an engine that speaks another version. */
 export const ENGINE_PROTOCOL_VERSION = 2;
@@ -189,6 +197,82 @@ export namespace ExitingNotification {
   export interface Params {
     readonly code: number;
     readonly reason: string;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+// An ONNX model's summary from its file, the execution providers this ONNX Runtime build has, and (with
+// `optimize`) the node count after ORT's graph optimizations. Fails with `ONNX_ERROR_CODE` and `OnnxErrorData`.
+/** Sent by the host to read an ONNX model (summary, providers, optimized node count). */
+export namespace OnnxInspectRequest {
+  export const method = 'onnx/inspect' as const;
+  export interface Params {
+    readonly modelPath: string;
+    /** Also run ORT's graph optimizations (level `all`) and count the nodes after them. */
+    readonly optimize?: boolean;
+  }
+  export interface Result {
+    readonly summary: OnnxModelSummary;
+    readonly providers: readonly OnnxProviderInfo[];
+    readonly cores: number;
+    readonly ortVersion: string;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+// Warm-up runs, then measured runs (or a time budget), optionally with ORT's profiler on. Progress comes as
+// `onnx/progress`; `onnx/cancel` stops it.
+/** Sent by the host to measure one fresh ONNX Runtime session. */
+export namespace OnnxMeasureRequest {
+  export const method = 'onnx/measure' as const;
+  export interface Params {
+    /** Chosen by the host, to route progress and cancel. */
+    readonly id: string;
+    readonly modelPath: string;
+    readonly session: OnnxSessionOptions;
+    readonly inputs: OnnxInputSpec;
+    /** Overrides the leading (batch) dim of every input whose first dim is symbolic. */
+    readonly batch?: number;
+    readonly warmup: number;
+    /** Measured runs; with `budgetMs`, the most runs (the budget ends measuring earlier). */
+    readonly runs: number;
+    readonly budgetMs?: number;
+    /** A noisy round (spread above this) is measured again, up to `maxRounds` (default 1: no repeat). */
+    readonly noiseThreshold?: number;
+    readonly maxRounds?: number;
+    /** With ORT's profiler on: the folder (existing) that receives the profile file. */
+    readonly profileDir?: string;
+  }
+  export interface Result {
+    readonly latency: OnnxLatency;
+    readonly feeds: readonly OnnxFeed[];
+    readonly sessionCreateMs: number;
+    /** The profile ORT wrote at release, when profiling. */
+    readonly profileFile?: string;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Sent by the host to stop a measurement (the session is released; the request fails with kind `cancelled`). */
+export namespace OnnxCancelRequest {
+  export const method = 'onnx/cancel' as const;
+  export interface Params {
+    readonly id: string;
+  }
+  export interface Result {
+    readonly accepted: boolean;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Sent by the engine as a measurement advances (at most a few times per second). */
+export namespace OnnxProgressNotification {
+  export const method = 'onnx/progress' as const;
+  export interface Params {
+    readonly id: string;
+    readonly phase: 'load' | 'warmup' | 'measure' | 'release';
+    readonly done: number;
+    readonly total: number;
   }
   export const type = new NotificationType<Params>(method);
 }

@@ -53,6 +53,8 @@ export interface OnnxSessionOptions {
   readonly graphOptimizationLevel?: OnnxGraphOptimizationLevel;
   readonly enableMemPattern?: boolean;
   readonly enableCpuMemArena?: boolean;
+  /** Whether intra-op threads spin while waiting for work (`session.intra_op.allow_spinning`; ORT's default on). */
+  readonly allowSpinning?: boolean;
 }
 
 /** How the inputs of a run are made. */

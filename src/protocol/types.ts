@@ -27,6 +27,11 @@ export interface Finding {
   /** The measured numbers and the thresholds they were compared with. */
   readonly evidence: Readonly<Record<string, number | string>>;
   readonly fix?: ConfigFix;
+  /**
+   * The fix as ONNX Runtime session-options code, for findings on ONNX sessions: the options object of
+   * `ort.InferenceSession.create(path, {…})` and the Python `SessionOptions` lines (`so` is the options object).
+   */
+  readonly code?: { readonly javascript: string; readonly python: string };
 }
 
 /** Why a backend candidate can or cannot be used on this machine. */

@@ -47,6 +47,37 @@ test('analyze prints a text report with findings, and --out writes it to a file'
   assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { source: string }).source, 'onnxruntime');
 });
 
+test('an ONNX Runtime 1.30 profile: per-node and per-op time in the JSON, the longest nodes in the text', () => {
+  const profile = join(ROOT, 'test', 'fixtures', 'onnx', 'profiles', 'ort130_mnist_4runs.json');
+  const json = trainlens('analyze', profile, '--format', 'json');
+  assert.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as {
+    steps: { count: number };
+    onnx: {
+      runs: number;
+      nodes: Array<{ name: string; opType: string; provider: string; ms: number; percent: number; count: number }>;
+      ops: Array<{ opType: string; ms: number; percent: number; count: number }>;
+    };
+  };
+  assert.equal(report.steps.count, 4);
+  assert.equal(report.onnx.runs, 4);
+  assert.equal(report.onnx.nodes.length, 8);
+  assert.deepEqual(
+    [report.onnx.nodes[0]!.opType, report.onnx.nodes[0]!.provider, report.onnx.nodes[0]!.count],
+    ['Conv', 'CPU', 1],
+  );
+  assert.deepEqual(
+    report.onnx.ops.map((o) => o.opType),
+    ['Conv', 'MaxPool', 'ReorderOutput', 'Gemm', 'Reshape'],
+  );
+  const text = trainlens('analyze', profile);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /\nNodes \(mean per run over 4 runs, share of node time\):\n\s+[\d.]+ ms\s+[\d.]+%\s+1×\s+Conv \(CPU\)\s+ReLU\d+_Output_0_nchwc\n/,
+  );
+});
+
 test('unreadable traces exit 2 with one line naming the file and the problem, never a stack trace', () => {
   const truncated = join(dir, 'truncated.json.gz');
   writeFileSync(truncated, gzipSync(readFileSync(join(TRACES, 'kineto_gpu_metrics_input.json'))).subarray(0, 5000));

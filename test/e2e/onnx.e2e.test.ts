@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -7,18 +7,17 @@ import { openWorkbench, type Workbench } from './workbench';
 
 // ONNX models in a real VS Code (code-server 4.100.3): a .onnx file opens in the model editor with its summary;
 // Profile shows the model's ONNX Runtime profile in the profile panel; Optimize shows the session trials and the
-// snippet in the tuning panel; a file that is not a model shows why instead of a summary.
+// snippet in the tuning panel; a truncated model shows why instead of a summary.
 const ROOT = join(__dirname, '..', '..');
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'onnx', 'mnist.onnx');
-const MNIST = existsSync(FIXTURE) ? FIXTURE : join(ROOT, '..', 'shared', 'data', 'onnx', 'mnist.onnx');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'onnx');
 let wb: Workbench;
 let page: Page;
 
 before(async () => {
   wb = await openWorkbench(
     {
-      'mnist.onnx': readFileSync(MNIST),
-      'notes.onnx': 'these are notes, not a model\n',
+      'mnist.onnx': readFileSync(join(FIXTURES, 'mnist.onnx')),
+      'truncated.onnx': readFileSync(join(FIXTURES, 'truncated.onnx')),
       // A short tuning budget keeps the test quick.
       '.vscode/settings.json': JSON.stringify({ 'trainlens.onnx.tuneBudgetSeconds': 8 }),
     },
@@ -28,7 +27,7 @@ before(async () => {
   // A file opened before the extension host has scanned the extension opens in the text editor: wait until the
   // palette lists a TrainLens command (its contributions, the model editor among them, are known then).
   await wb.runCommand('TrainLens: Show Output');
-  await wb.runCommand('View: Close Panel');
+  await wb.runCommand('View: Hide Panel');
 });
 
 after(async () => {
@@ -96,11 +95,12 @@ test('an .onnx file opens in the model editor; Profile shows its profile; Optimi
   }
 });
 
-test('a file that is not an ONNX model shows the message and the way out in the editor', async (t) => {
+test('a truncated model shows the message and the way out in the editor instead of a summary', async (t) => {
   try {
-    await openFromExplorer('notes.onnx');
+    await openFromExplorer('truncated.onnx');
     const editor = await webviewWith('#onnx-error', 60_000);
-    assert.match(await editor.locator('#onnx-error').innerText(), /notes\.onnx/);
+    assert.match(await editor.locator('#onnx-error').innerText(), /truncated\.onnx is cut off/);
+    assert.match(await editor.locator('#onnx-hint').innerText(), /copy the model again/);
     assert.equal(await editor.locator('#onnx-profile').count(), 0);
     await wb.shot('onnx-not-a-model');
   } catch (error) {

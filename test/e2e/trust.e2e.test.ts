@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -12,8 +12,7 @@ let wb: Workbench;
 let page: Page;
 
 const ROOT = join(__dirname, '..', '..');
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'onnx', 'mnist.onnx');
-const MNIST = existsSync(FIXTURE) ? FIXTURE : join(ROOT, '..', 'shared', 'data', 'onnx', 'mnist.onnx');
+const MNIST = join(ROOT, 'test', 'fixtures', 'onnx', 'mnist.onnx');
 
 before(async () => {
   const files = { 'quickstart.trainlens.yaml': quickstartWith([]), 'mnist.onnx': readFileSync(MNIST) };

@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { validateConfigText } from '../../src/config/validate';
 import { parseWebviewMessage } from '../../src/extension/panels/webviewMessages';
 import { configCorpus, exampleConfigs, mutate, prng, runFolderCorpus, traceCorpus, type CliInput } from './corpora';
+import { onnxCorpus } from './onnxCorpus';
 import { BIN, changed, count, formatTable, ROOT, row, runCli, snapshot, type CorpusRow } from './harness';
 
 // The robustness suite (issue 13): builds its corpora, runs every input through the real CLI with a time and a
@@ -77,6 +78,7 @@ test(
     await runCorpus('configs (validate)', configCorpus(join(inputs, 'configs'), 40, SEED));
     await runCorpus('traces (analyze)', traceCorpus(join(inputs, 'traces'), SEED + 1));
     await runCorpus('run folders (analyze, report)', runFolderCorpus(join(inputs, 'runs'), source, outputs));
+    await runCorpus('ONNX models (onnx)', onnxCorpus(join(inputs, 'onnx'), outputs, SEED + 2));
 
     // In process: thousands of config mutations through the validator, each within its time limit.
     const yaml = row('configs (in process)');

@@ -29,6 +29,7 @@ export function sessionSettings(options: OnnxSessionOptions, batch?: number): st
   if (options.graphOptimizationLevel) parts.push(`graph=${options.graphOptimizationLevel}`);
   if (options.enableMemPattern !== undefined) parts.push(`memPattern=${String(options.enableMemPattern)}`);
   if (options.enableCpuMemArena !== undefined) parts.push(`cpuArena=${String(options.enableCpuMemArena)}`);
+  if (options.allowSpinning !== undefined) parts.push(`spinning=${String(options.allowSpinning)}`);
   if (batch !== undefined) parts.push(`batch=${batch}`);
   return parts.join(' ');
 }

@@ -3,15 +3,20 @@ import type { Profile } from '../profile';
 import { ampEligible } from './ampEligible';
 import { backendFallback } from './backendFallback';
 import { commBound } from './commBound';
+import { dispatchBound } from './dispatchBound';
 import { dominantOp } from './dominantOp';
+import { graphOptimizationsDisabled } from './graphOptimizationsDisabled';
 import { hostSync } from './hostSync';
 import { inputBound } from './inputBound';
 import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
+import { memcpyNodes } from './memcpyNodes';
 import { memoryPressure } from './memoryPressure';
+import { providerFallback } from './providerFallback';
 import type { Rule } from './rule';
 import { nanLoss, tensorLeak } from './runHealth';
 import { checkpointOverhead, evalOverhead } from './runOverhead';
+import { threadOversubscription } from './threadOversubscription';
 
 /** Every rule, in the order their findings are listed when severities tie. */
 export const RULES: readonly Rule[] = [
@@ -27,6 +32,11 @@ export const RULES: readonly Rule[] = [
   evalOverhead,
   nanLoss,
   tensorLeak,
+  providerFallback,
+  threadOversubscription,
+  memcpyNodes,
+  graphOptimizationsDisabled,
+  dispatchBound,
   dominantOp,
 ];
 

@@ -16,6 +16,7 @@ import type { EngineService } from '../engineService';
 import { OnnxTuningPanel } from '../panels/onnxTuningPanel';
 import { ProfilePanel, type ProfilePanelServices } from '../panels/profilePanel';
 import { withOnnxActivity } from './onnxActivity';
+import { onnxErrorText } from './onnxErrorText';
 import { onnxSettings } from './onnxSettings';
 import { onnxTarget } from './onnxTarget';
 
@@ -64,12 +65,6 @@ function profileRequest(uri: vscode.Uri, outDir?: string): OnnxProfileRequest {
     inputs: Object.keys(dims).length > 0 ? { dims } : {},
     ...(outDir ? { outDir } : {}),
   };
-}
-
-/** An ONNX failure in one paragraph: the message, then the way out when there is one. */
-export function onnxErrorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error instanceof OnnxError && error.hint ? `${error.message} ${error.hint}` : error.message;
 }
 
 /**

@@ -8,13 +8,14 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { inspectOnnxModel } from '../../engineClient/onnxRequests';
 import { OnnxError } from '../../onnx/errors';
-import { inspectOnnx } from '../../onnx/inspect';
 import type { OnnxModelMessage } from '../../protocol/webview';
 import type { EngineService } from '../engineService';
 import { PanelHost, type PanelKind, type PanelServices } from '../panels/panelHost';
 import { UntrustedWorkspaceError } from '../trust';
 import { onDidChangeOnnxActivity, onnxActivity } from './onnxActivity';
+import { onnxErrorParts } from './onnxErrorText';
 import { ONNX_EDITOR_VIEW_TYPE } from './onnxTarget';
 
 /** The ONNX model editor's page (its view type is also its `onCustomEditor` activation event). */
@@ -103,28 +104,44 @@ class OnnxModelView {
     const fresh = { type: 'onnx/model', file: this.file } as const;
     this.state = { ...fresh, status: 'loading' };
     this.show();
+    const current = () => generation === this.generation && !this.host.disposed;
     let next: OnnxModelMessage;
     try {
       const client = await this.services.engine.get();
-      const { summary, providers } = await inspectOnnx(client, this.uri.fsPath);
+      const { summary, providers } = await inspectOnnxModel(client, { modelPath: this.uri.fsPath });
       next = { ...fresh, status: 'ready', summary, providers };
     } catch (error) {
       next = this.failure(error);
     }
-    if (generation !== this.generation || this.host.disposed) return;
+    if (!current()) return;
     this.state = next;
     this.show();
+    if (next.status === 'ready') await this.loadOptimized(current);
+  }
+
+  /**
+   * Adds what ONNX Runtime's graph optimizations change (a session is created for it, so it comes second: the
+   * summary shows first). A model ORT cannot optimize keeps its summary; the reason goes to the log.
+   */
+  private async loadOptimized(current: () => boolean): Promise<void> {
+    try {
+      const client = await this.services.engine.get();
+      const { summary } = await inspectOnnxModel(client, { modelPath: this.uri.fsPath, optimize: true });
+      if (!current() || this.state.status !== 'ready') return;
+      this.state = { ...this.state, summary };
+      this.show();
+    } catch (error) {
+      this.services.log.warn(`ONNX Runtime's graph optimizations of ${this.uri.fsPath}: ${(error as Error).message}`);
+    }
   }
 
   private failure(error: unknown): OnnxModelMessage {
     const fresh = { type: 'onnx/model', file: this.file } as const;
     if (error instanceof UntrustedWorkspaceError) return { ...fresh, status: 'untrusted', notice: error.message };
-    if (error instanceof OnnxError)
-      return {
-        ...fresh,
-        status: 'error',
-        error: { message: error.message, kind: error.kind, ...(error.hint ? { hint: error.hint } : {}) },
-      };
+    if (error instanceof OnnxError) {
+      const { message, hint } = onnxErrorParts(error);
+      return { ...fresh, status: 'error', error: { message, kind: error.kind, ...(hint ? { hint } : {}) } };
+    }
     const message = error instanceof Error ? error.message : String(error);
     this.services.log.error(`Reading ${this.uri.fsPath} failed: ${message}`);
     return { ...fresh, status: 'error', error: { message: `TrainLens could not read ${this.file}: ${message}` } };

@@ -68,11 +68,12 @@ export class ProfilePanel implements vscode.Disposable {
   static showOnnx(services: ProfilePanelServices, modelPath: string, profile: Profile, source: string): ProfilePanel {
     const name = basename(modelPath);
     let instance = ProfilePanel.onnxPanels.get(modelPath);
-    if (instance && !instance.host.disposed) instance.host.panel.reveal(undefined, false);
+    // The focus stays where it was (the model's editor), so the tuning panel opens in the same column beside it.
+    if (instance && !instance.host.disposed) instance.host.panel.reveal(undefined, true);
     else {
       const created = new ProfilePanel(services, {
         title: `Profile: ${name}`,
-        placement: { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        placement: { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       });
       ProfilePanel.onnxPanels.set(modelPath, created);
       created.host.onDidDispose(() => {
