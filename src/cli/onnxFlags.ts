@@ -12,18 +12,30 @@ export function inputSpec(dims: readonly string[], inputs: readonly string[], fi
   for (const flag of dims) {
     const match = /^([^=]+)=(\d+)$/.exec(flag.trim());
     if (!match || Number(match[2]) < 1)
-      throw new CliError(`--dim ${flag} is not NAME=SIZE.`, ExitCode.usage, 'Write it as --dim batch=8 (a size of at least 1).');
+      throw new CliError(
+        `--dim ${flag} is not NAME=SIZE.`,
+        ExitCode.usage,
+        'Write it as --dim batch=8 (a size of at least 1).',
+      );
     dimValues[match[1]!] = Number(match[2]);
   }
   const shapes: Record<string, number[]> = {};
   for (const flag of inputs) {
     const match = /^(.+)=(\d+(?:x\d+)*)$/.exec(flag.trim());
     if (!match)
-      throw new CliError(`--input ${flag} is not NAME=D1xD2….`, ExitCode.usage, 'Write it as --input Input3=1x1x28x28.');
+      throw new CliError(
+        `--input ${flag} is not NAME=D1xD2….`,
+        ExitCode.usage,
+        'Write it as --input Input3=1x1x28x28.',
+      );
     shapes[match[1]!] = match[2]!.split('x').map(Number);
   }
   if (file && !existsSync(file))
-    throw new CliError(`--inputs ${file} does not exist.`, ExitCode.usage, 'Give a .json or .npy file of input values.');
+    throw new CliError(
+      `--inputs ${file} does not exist.`,
+      ExitCode.usage,
+      'Give a .json or .npy file of input values.',
+    );
   return {
     ...(Object.keys(dimValues).length ? { dims: dimValues } : {}),
     ...(Object.keys(shapes).length ? { shapes } : {}),

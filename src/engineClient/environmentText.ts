@@ -35,5 +35,9 @@ export function formatEnvironmentReport(report: EnvironmentReport): string {
       ? `ONNX Runtime: onnxruntime-node ${report.onnxRuntime.version ?? ''}`.trimEnd()
       : `ONNX Runtime: ${report.onnxRuntime.status}, ${report.onnxRuntime.reason ?? ''}`,
   );
+  for (const provider of report.onnxRuntime.providers ?? [])
+    lines.push(
+      `  ${provider.available ? 'ok ' : '-- '}${provider.name}${provider.available ? '' : `: ${provider.reason ?? 'not available'}`}`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -44,7 +44,10 @@ function send<R>(client: EngineClient, request: () => Promise<R>, modelPath: str
         ),
       ),
     );
-    request().then(resolve, (error: unknown) => reject(OnnxError.from(error)));
+    request().then(resolve, (error: unknown) => {
+      const typed = OnnxError.from(error);
+      reject(typed instanceof Error ? typed : new Error(String(typed)));
+    });
   });
 }
 

@@ -50,7 +50,12 @@ export interface OnnxReport {
   readonly latencyMs: OnnxLatency;
   readonly ops: readonly OnnxOpRow[];
   readonly nodes: readonly OnnxNodeRow[];
-  /** Mean per-run sum of node time (profiled) and its ratio to the mean wall latency (unprofiled). */
+  /** Latency of the same runs with ORT's profiler on (the runs the node times come from). */
+  readonly profiledLatencyMs: OnnxLatency;
+  /**
+   * Mean per-run sum of node time and its ratio to the mean wall latency of the same (profiled) runs: what the
+   * node table accounts for; the rest is per-run work outside nodes (the call, inputs and outputs).
+   */
   readonly nodeSumMs: number;
   readonly nodeSumRatio: number;
   /** How much slower runs were with ORT's profiler on: (profiled mean − plain mean) / plain mean, in %. */

@@ -40,6 +40,7 @@ export type BackendStatus = 'installed' | 'missing' | 'unusable';
 /** The TF.js backends TrainLens knows, in the order `engine.backend: auto` tries them. */
 export type { BackendName } from './backends';
 import type { BackendName } from './backends';
+import type { OnnxProviderInfo } from './onnx';
 
 /** One row of the backend table: a candidate, whether it can be used and why not. */
 export interface BackendCandidate {
@@ -74,7 +75,13 @@ export interface EnvironmentReport {
   /** Candidates in the order `auto` tries them. */
   readonly backends: readonly BackendCandidate[];
   /** ONNX Runtime for Node, used to profile `.onnx` models. */
-  readonly onnxRuntime: { readonly status: BackendStatus; readonly version?: string; readonly reason?: string };
+  readonly onnxRuntime: {
+    readonly status: BackendStatus;
+    readonly version?: string;
+    readonly reason?: string;
+    /** Its execution providers, and why each unusable one cannot run here. */
+    readonly providers?: readonly OnnxProviderInfo[];
+  };
   /** GPUs seen by `nvidia-smi`; empty with a reason when none. */
   readonly gpus: readonly GpuInfo[];
   readonly gpuReason?: string;

@@ -148,7 +148,7 @@ test('bad models get a clear message naming the model, the place and the way out
     const { code, stdout, stderr } = onnx(join(MODELS, file), '--runs', '3', ...extra);
     assert.equal(code, 2, `${file}: ${stderr}`);
     assert.equal(stdout, '');
-    assert.match(stderr, /^trainlens: /);
+    assert.match(stderr, /^trainlens: /m);
     assert.match(stderr, message, file);
     assert.doesNotMatch(stderr, /internal error|at .*\.js:\d+/, file);
   }

@@ -2,7 +2,16 @@
  * The robustness suite's ONNX corpus: the bad-input fixtures, seeded truncations and byte flips of a real model,
  * files that are not files, a model over protobuf's limit, and wrong flags, each through `trainlens onnx`.
  */
-import { closeSync, copyFileSync, ftruncateSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { prng, type CliInput } from './corpora';
@@ -16,8 +25,17 @@ const RUN = ['--runs', '2', '--warmup', '1', '--json'];
 export function onnxCorpus(dir: string, outDir: string, seed: number): CliInput[] {
   mkdirSync(dir, { recursive: true });
   const inputs: CliInput[] = [];
-  const add = (name: string, file: string, ...extra: string[]) => inputs.push({ name, args: ['onnx', file, ...RUN, ...extra] });
-  for (const fixture of ['not_onnx', 'truncated', 'empty', 'custom_op', 'external_data', 'string_input', 'symbolic_matmul']) {
+  const add = (name: string, file: string, ...extra: string[]) =>
+    inputs.push({ name, args: ['onnx', file, ...RUN, ...extra] });
+  for (const fixture of [
+    'not_onnx',
+    'truncated',
+    'empty',
+    'custom_op',
+    'external_data',
+    'string_input',
+    'symbolic_matmul',
+  ]) {
     const copy = join(dir, `${fixture}.onnx`);
     copyFileSync(join(FIXTURES, `${fixture}.onnx`), copy);
     add(fixture, copy);

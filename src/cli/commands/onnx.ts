@@ -41,9 +41,9 @@ export function addOnnxCommand(program: Command, io: CliIo, engineDir: string): 
     .argument('<model.onnx>', 'an ONNX model')
     .summary('profile an ONNX model with ONNX Runtime, and tune its session options')
     .description(
-      'Read the model (inputs, outputs, opsets, nodes by op type, weights; the node count after ORT\'s graph\n' +
+      "Read the model (inputs, outputs, opsets, nodes by op type, weights; the node count after ORT's graph\n" +
         'optimizations), feed it seeded inputs (or real ones with --inputs), discard warm-up runs, measure\n' +
-        'latency percentiles, then profile the same runs with ORT\'s own profiler for per-op and per-node time\n' +
+        "latency percentiles, then profile the same runs with ORT's own profiler for per-op and per-node time\n" +
         'and findings. --tune searches threads, execution mode, graph optimization, memory pattern, arena and\n' +
         'provider with measured trials (each a fresh session) and re-measures the best against the defaults side\n' +
         'by side. Exit 0 when profiled, 2 when the model or the flags cannot be used.',
@@ -79,21 +79,27 @@ export function addOnnxCommand(program: Command, io: CliIo, engineDir: string): 
       const onSignal = () => controller.abort();
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      const client = await EngineClient.start({ enginePath: join(engineDir, 'engine.js'), clientName: 'trainlens-onnx' });
+      const client = await EngineClient.start({
+        enginePath: join(engineDir, 'engine.js'),
+        clientName: 'trainlens-onnx',
+      });
       const hooks = { signal: controller.signal, onMessage: (message: string) => io.stderr(`${message}\n`) };
       let report: OnnxReport;
       try {
         const profiled = await profileOnnx(client, request, hooks);
         report = profiled.report;
         if (options.tune)
-          report = { ...report, tuning: await tuneOnnx(client, { ...request, objective, budgetMs: budget * 1000 }, hooks) };
+          report = {
+            ...report,
+            tuning: await tuneOnnx(client, { ...request, objective, budgetMs: budget * 1000 }, hooks),
+          };
         if (options.html && bundle) {
           writeOutputFile(options.html, renderReportHtml(buildProfileView(profiled.profile), bundle), 'the report');
           io.stderr(`onnx: report written to ${options.html}; open it in a browser\n`);
         }
       } catch (error) {
         if (error instanceof OnnxError)
-          throw new CliError(error.message, error.kind === 'cancelled' ? ExitCode.problems : ExitCode.usage, error.hint);
+          throw new CliError(error.message, error.kind === 'cancelled' ? ExitCode.problems : ExitCode.usage);
         throw error;
       } finally {
         process.off('SIGINT', onSignal);

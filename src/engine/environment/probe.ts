@@ -5,6 +5,7 @@ import type { BackendCandidate, EnvironmentReport } from '../../protocol/types';
 import { TRAINLENS_VERSION } from '../../protocol/version';
 import { findWasmDir } from '../backends/wasmFiles';
 import { queryNvidiaSmi, type GpuQueryResult } from './nvidiaSmi';
+import { loadOrt, providersOf } from '../onnx/runtime';
 import { resolvePackage } from './resolvePackage';
 
 /** Inputs of {@link probeEnvironment}; the defaults describe the running engine. */
@@ -100,9 +101,22 @@ export async function probeEnvironment(options: ProbeOptions = {}): Promise<Envi
     node: { version: process.version, execPath: process.execPath },
     backends,
     onnxRuntime: ort.found
-      ? { status: 'installed', version: ort.version }
+      ? await onnxRuntimeStatus(ort.version)
       : { status: 'missing', reason: `onnxruntime-node ${ort.reason}` },
     gpus: gpuQuery.gpus,
     ...(gpuQuery.reason ? { gpuReason: gpuQuery.reason } : {}),
   };
+}
+
+/** ONNX Runtime loaded (its native binding), with its execution providers; unusable with the reason if it fails. */
+async function onnxRuntimeStatus(version: string): Promise<EnvironmentReport['onnxRuntime']> {
+  try {
+    return { status: 'installed', version, providers: providersOf(await loadOrt()) };
+  } catch (error) {
+    return {
+      status: 'unusable',
+      version,
+      reason: `onnxruntime-node ${version} is installed but its native binding does not load: ${(error as Error).message.split('\n')[0]}`,
+    };
+  }
 }

@@ -34,10 +34,7 @@ export function jsOptions(options: OnnxSessionOptions): Record<string, unknown> 
 
 /** The code that creates a session with `options`: JavaScript (onnxruntime-node/web) and Python (onnxruntime). */
 export function sessionSnippet(modelFile: string, options: OnnxSessionOptions): { javascript: string; python: string } {
-  const js = JSON.stringify(jsOptions(options), null, 2)
-    .replace(/"(\w+)":/g, '$1:')
-    .replace(/"/g, "'");
-  const javascript = `const ort = require('onnxruntime-node');\n\nconst session = await ort.InferenceSession.create(${quote(modelFile)}, ${js});\n`;
+  const javascript = `import * as ort from 'onnxruntime-node';\n\nconst session = await ort.InferenceSession.create(${quote(modelFile)}, ${jsLiteral(jsOptions(options), '')});\n`;
   const lines = ['import onnxruntime as ort', '', 'so = ort.SessionOptions()'];
   if (options.intraOpThreads !== undefined) lines.push(`so.intra_op_num_threads = ${options.intraOpThreads}`);
   if (options.interOpThreads !== undefined) lines.push(`so.inter_op_num_threads = ${options.interOpThreads}`);
@@ -61,3 +58,17 @@ export function sessionSnippet(modelFile: string, options: OnnxSessionOptions): 
 }
 
 const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** A value as a JavaScript literal: unquoted keys, single quotes, short arrays on one line, trailing commas. */
+function jsLiteral(value: unknown, indent: string): string {
+  if (typeof value === 'string') return quote(value);
+  if (Array.isArray(value)) return `[${value.map((v) => jsLiteral(v, indent)).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const inner = `${indent}  `;
+    const entries = Object.entries(value).map(
+      ([k, v]) => `${inner}${/^\w+$/.test(k) ? k : quote(k)}: ${jsLiteral(v, inner)},`,
+    );
+    return `{\n${entries.join('\n')}\n${indent}}`;
+  }
+  return String(value);
+}

@@ -57,6 +57,7 @@ test('the snippet is code for onnxruntime-node and for Python', () => {
   });
   assert.match(javascript, /ort\.InferenceSession\.create\('model\.onnx', \{/);
   assert.match(javascript, /intraOpNumThreads: 1,/);
+  assert.match(javascript, /executionProviders: \['cpu'\],/);
   assert.match(javascript, /executionMode: 'parallel'/);
   assert.match(javascript, /allow_spinning: '0'/);
   assert.match(python, /so\.intra_op_num_threads = 1\n/);
