@@ -92,6 +92,9 @@ test('a restored Environment panel in an untrusted workspace starts no engine an
     assert.deepEqual(engines(), [], 'no engine for the model editor in Restricted Mode');
     await model.locator('.codicon-close').click();
     await model.waitFor({ state: 'detached' });
+    // The focus may be left in the webview that comes back (reloading its page, it can drop F1): give it to the
+    // workbench before the palette is opened.
+    await page.locator('.part.sidebar .title-label').click();
 
     // Trusted again: the same panel fills in.
     await wb.runCommand('Workspaces: Manage Workspace Trust');

@@ -67,15 +67,20 @@ function profileRequest(uri: vscode.Uri, outDir?: string): OnnxProfileRequest {
   };
 }
 
+/** Whether an operation ended because the user cancelled it (the notification's or the panel's Cancel). */
+function isCancellation(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (error instanceof OnnxError && error.kind === 'cancelled');
+}
+
 /**
- * Reports a failure of an ONNX operation; returns how it ended. A cancellation is quiet; an {@link OnnxError} is an
+ * Reports a failure of an ONNX operation. A cancellation is quiet; an {@link OnnxError} is an
  * error notification with its message and hint (unresolved dims offer the setting that resolves them); anything
  * else is rethrown, for the command table to report as a failed command.
  */
-function reportFailure(error: unknown, signal: AbortSignal, log: vscode.LogOutputChannel): 'cancelled' | 'failed' {
-  if (signal.aborted || (error instanceof OnnxError && error.kind === 'cancelled')) {
+function reportFailure(error: unknown, signal: AbortSignal, log: vscode.LogOutputChannel): void {
+  if (isCancellation(error, signal)) {
     log.info('[onnx] cancelled');
-    return 'cancelled';
+    return;
   }
   if (!(error instanceof OnnxError)) throw error;
   const text = onnxErrorText(error);
@@ -85,7 +90,6 @@ function reportFailure(error: unknown, signal: AbortSignal, log: vscode.LogOutpu
     if (choice === 'Show Output') log.show();
     else if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'trainlens.onnx.dims');
   });
-  return 'failed';
 }
 
 /** _TrainLens: Profile ONNX Model_: latency and ONNX Runtime's per-node profile, shown in the profile panel. */
@@ -164,11 +168,13 @@ export async function optimizeOnnxCommand(services: OnnxServices, argument?: unk
       panel.update({ status: 'done', message, tuning });
       return tuning;
     } catch (error) {
-      const outcome = reportFailure(error, controller.signal, services.log);
+      // The panel says how it ended before the failure is reported (which rethrows what is not an ONNX error).
+      const cancelled = isCancellation(error, controller.signal);
       panel.update({
-        status: outcome,
-        message: outcome === 'cancelled' ? 'cancelled: the trial sessions were released' : onnxErrorText(error),
+        status: cancelled ? 'cancelled' : 'failed',
+        message: cancelled ? 'cancelled: the trial sessions were released' : onnxErrorText(error),
       });
+      reportFailure(error, controller.signal, services.log);
       return undefined;
     }
   });
