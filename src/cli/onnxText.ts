@@ -15,6 +15,14 @@ export function formatOnnxReport(report: OnnxReport, top = 15): string {
     ...model.inputs.map((i) => `Input:  ${i.name} ${i.dtype} ${shape(i.shape)}`),
     ...model.outputs.map((o) => `Output: ${o.name} ${o.dtype} ${shape(o.shape)}`),
     `Nodes: ${model.nodes}${model.optimized ? ` (${model.optimized.nodes} after ORT's graph optimizations)` : ''}; initializers ${model.initializers.count} (${formatBytes(model.initializers.bytes)})`,
+    ...(model.optimized && model.optimized.changed.length > 0
+      ? [
+          `After optimization: ${model.optimized.changed
+            .slice(0, 8)
+            .map((c) => `${c.opType} ${c.before}→${c.after}`)
+            .join(', ')}${model.optimized.changed.length > 8 ? ', …' : ''}`,
+        ]
+      : []),
     `Fed: ${report.feeds.map((f) => `${f.name} ${shape(f.shape)} ${f.source}`).join(', ')}`,
     `Provider: ${report.provider}; available: ${report.providers.map((p) => (p.available ? p.name : `${p.name} (no: ${p.reason})`)).join('; ')}`,
     '',

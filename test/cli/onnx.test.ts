@@ -169,3 +169,34 @@ test('a folder, a missing file and a model over the protobuf limit are refused b
     assert.match(stderr, message);
   }
 });
+
+test('--time measures for a time budget instead of a number of runs', () => {
+  const started = Date.now();
+  const { code, stdout, stderr } = onnx(join(MODELS, 'mnist.onnx'), '--time', '1', '--json');
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as OnnxReport;
+  assert.ok(report.latencyMs.runs > 50, `${report.latencyMs.runs} runs in the budget`);
+  assert.ok(Date.now() - started < 20_000);
+});
+
+test('--tune --objective throughput grows a symbolic batch while throughput improves', () => {
+  const { code, stdout, stderr } = onnx(
+    join(MODELS, 'symbolic_matmul.onnx'),
+    '--dim',
+    'batch=1',
+    '--runs',
+    '5',
+    '--tune',
+    '--objective',
+    'throughput',
+    '--budget',
+    '10',
+    '--json',
+  );
+  assert.equal(code, 0, stderr);
+  const { tuning } = JSON.parse(stdout) as Required<OnnxReport>;
+  assert.equal(tuning.objective, 'throughput');
+  const batches = new Set(tuning.trials.filter((t) => t.status === 'ok').map((t) => t.batch));
+  assert.ok(batches.has(1) && [...batches].some((b) => (b ?? 0) > 1), [...batches].join(', '));
+  assert.ok(tuning.speedup >= 1);
+});

@@ -17,6 +17,7 @@ import { positiveInt } from './run';
 interface OnnxOptions {
   readonly runs?: string;
   readonly warmup?: string;
+  readonly time?: string;
   readonly dim: string[];
   readonly input: string[];
   readonly inputs?: string;
@@ -50,6 +51,7 @@ export function addOnnxCommand(program: Command, io: CliIo, engineDir: string): 
     )
     .option('--runs <n>', 'measured runs (default 50)')
     .option('--warmup <n>', 'warm-up runs, not measured (default 5)')
+    .option('--time <seconds>', 'measure for this long instead of a number of runs (at most --runs, default 100000)')
     .option('--dim <name=size>', 'size of a symbolic dim (repeatable)', collect, [])
     .option('--input <name=D1xD2…>', 'the whole shape of an input (repeatable)', collect, [])
     .option('--inputs <file>', 'real input values: a .json (name → nested array) or a .npy file (the first input)')
@@ -64,6 +66,7 @@ export function addOnnxCommand(program: Command, io: CliIo, engineDir: string): 
       const runs = positiveInt(options.runs, '--runs');
       const warmup = options.warmup === '0' ? 0 : positiveInt(options.warmup, '--warmup');
       const budget = positiveInt(options.budget, '--budget') ?? 60;
+      const time = positiveInt(options.time, '--time');
       const objective = objectiveOf(options.objective);
       if (options.html) checkOutputPath(options.html, 'the report');
       const bundle = options.html ? readProfileBundle() : undefined;
@@ -71,7 +74,8 @@ export function addOnnxCommand(program: Command, io: CliIo, engineDir: string): 
         modelPath: resolve(model),
         session: { provider: options.provider },
         inputs: inputSpec(options.dim, options.input, options.inputs),
-        ...(runs ? { runs } : {}),
+        ...(runs ? { runs } : time ? { runs: 100_000 } : {}),
+        ...(time ? { budgetMs: time * 1000 } : {}),
         ...(warmup !== undefined ? { warmup } : {}),
         ...(options.out ? { outDir: resolve(options.out) } : {}),
       };

@@ -12,8 +12,8 @@ export interface InputMeta {
 const shapeText = (shape: readonly OnnxDim[]) => `[${shape.join(', ')}]`;
 
 /**
- * The concrete shape of every input: `--input NAME=…` shapes first, then symbolic dims from `--dim NAME=V`, then
- * `batch` for a symbolic leading dim. Every dim left unresolved is listed in one error with the flags that set it;
+ * The concrete shape of every input: `--input NAME=…` shapes first, then `batch` for a symbolic leading dim (the
+ * tuner's batch sizes), then symbolic dims from `--dim NAME=V`. Every dim left unresolved is listed in one error with the flags that set it;
  * a given shape that contradicts the model's fixed dims, or names no input, is refused.
  */
 export function resolveShapes(
@@ -34,9 +34,9 @@ export function resolveShapes(
     }
     const shape = input.shape.map((dim, axis) => {
       if (typeof dim === 'number' && dim > 0) return dim;
+      if (axis === 0 && batch !== undefined) return batch;
       const named = typeof dim === 'string' && dim !== '?' ? spec.dims?.[dim] : undefined;
       if (named !== undefined) return named;
-      if (axis === 0 && batch !== undefined) return batch;
       unresolved.push(
         `input '${input.name}' dim ${axis}${typeof dim === 'string' && dim !== '?' ? ` ('${dim}')` : ''}`,
       );

@@ -127,9 +127,12 @@ export async function tuneOnnx(
   const inspected = await inspectOnnxModel(client, { modelPath: request.modelPath });
   const search = new OnnxSearch(client, request, hooks, inspected.cores);
   const defaults: OnnxSessionOptions = { provider: request.session.provider };
-  const symbolicBatch = typeof inspected.summary.inputs[0]?.shape[0] === 'string';
-  const tunesBatch = request.objective === 'throughput' && symbolicBatch;
-  const startBatch = tunesBatch ? 1 : undefined;
+  const batchDim = inspected.summary.inputs[0]?.shape[0];
+  const first = inspected.summary.inputs[0]?.name ?? '';
+  const tunesBatch =
+    request.objective === 'throughput' && typeof batchDim === 'string' && !request.inputs.shapes?.[first];
+  // The batch search starts from the user's own size for that dim (`--dim batch=8`), else 1.
+  const startBatch = tunesBatch ? (request.inputs.dims?.[batchDim] ?? 1) : undefined;
   const baseline = await search.trial(defaults, startBatch);
   if (baseline.status !== 'ok')
     throw new OnnxError(`${request.modelPath}: ${baseline.reason ?? 'the default session failed'}`, 'session');
