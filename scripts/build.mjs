@@ -47,6 +47,7 @@ const webviewBundle = {
     profile: 'webview/profile/main.ts',
     run: 'webview/run/main.ts',
     tune: 'webview/tune/main.ts',
+    onnx: 'webview/onnx/main.ts',
   },
   outdir: join(dist, 'webview'),
   platform: 'browser',

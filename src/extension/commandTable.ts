@@ -41,6 +41,19 @@ export const COMMANDS = [
     requiresTrust: true,
   },
   {
+    id: 'trainlens.profileOnnx',
+    title: 'Profile ONNX Model',
+    description:
+      'Measure the latency of an ONNX model in ONNX Runtime and open its per-node profile in the profile panel.',
+    requiresTrust: true,
+  },
+  {
+    id: 'trainlens.optimizeOnnx',
+    title: 'Optimize ONNX Session',
+    description: 'Tune the ONNX Runtime session options of a model with measured trials; show the best as code.',
+    requiresTrust: true,
+  },
+  {
     id: 'trainlens.openProfile',
     title: 'Open Profile',
     description: 'Open a trace (Kineto/PyTorch, ONNX Runtime, Chrome) or a TrainLens run in the profile panel.',

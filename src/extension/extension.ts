@@ -14,6 +14,8 @@ import { createOutputChannel } from './output';
 import { runTrainingCommand } from './runs/runCommand';
 import { optimizeConfigCommand } from './tuning/optimizeCommand';
 import { ConfigCodeLenses } from './config/codeLens';
+import { optimizeOnnxCommand, profileOnnxCommand, type OnnxServices } from './onnx/onnxCommands';
+import { registerOnnxEditor } from './onnx/onnxEditor';
 import { EnvironmentPanel, registerEnvironmentPanelSerializer } from './panels/environmentPanel';
 import { ProfilePanel, registerProfilePanelSerializer, type ProfilePanelServices } from './panels/profilePanel';
 
@@ -22,6 +24,8 @@ interface Services {
   readonly extensionUri: vscode.Uri;
   readonly log: vscode.LogOutputChannel;
   readonly engine: EngineService;
+  /** Where TrainLens keeps files of its own (ONNX profiles): the workspace's storage, or the extension's. */
+  readonly storageUri: vscode.Uri;
 }
 
 /** One handler per command id; the type makes a missing or extra handler a compile error. */
@@ -40,6 +44,8 @@ const handlers: Record<CommandId, (services: Services, argument?: unknown) => Pr
       await ProfilePanel.open(panelServices(services), vscode.Uri.file(summary.runDir));
   },
   'trainlens.optimizeConfig': (services, argument) => optimizeConfigCommand(services, argument),
+  'trainlens.profileOnnx': (services, argument) => profileOnnxCommand(onnxServices(services), argument),
+  'trainlens.optimizeOnnx': (services, argument) => optimizeOnnxCommand(onnxServices(services), argument),
   'trainlens.openProfile': async (services, argument) => {
     const target = argument instanceof vscode.Uri ? argument : (await pickProfiles('Open', false))?.[0];
     if (target) await ProfilePanel.open(panelServices(services), target);
@@ -57,7 +63,8 @@ const handlers: Record<CommandId, (services: Services, argument?: unknown) => Pr
 export function activate(context: vscode.ExtensionContext): void {
   const log = createOutputChannel();
   const engine = new EngineService(context.extensionUri, log);
-  const services: Services = { extensionUri: context.extensionUri, log, engine };
+  const storageUri = context.storageUri ?? context.globalStorageUri;
+  const services: Services = { extensionUri: context.extensionUri, log, engine, storageUri };
   context.subscriptions.push(
     log,
     engine,
@@ -92,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     registerEnvironmentPanelSerializer(services),
     registerProfilePanelSerializer(panelServices(services)),
+    registerOnnxEditor(services),
   );
   log.info(`TrainLens ${TRAINLENS_VERSION} activated.`);
 }
@@ -127,6 +135,11 @@ function panelServices(services: Services): ProfilePanelServices {
     log: services.log,
     profileConfig: async (config) => (await runTrainingCommand(services, config, { profile: true }))?.runDir,
   };
+}
+
+/** What the ONNX commands need: the engine, the storage folder for profiles, and the profile panel's services. */
+function onnxServices(services: Services): OnnxServices {
+  return { ...services, profilePanel: panelServices(services) };
 }
 
 /** Asks for a trace file (.json, .json.gz) or a run folder. */

@@ -5,6 +5,7 @@
  * `ReadyMessage` once its script runs; the host posts nothing before that (ready handshake). Everything a webview
  * sends is untrusted: the host validates each message (src/extension/panels/webviewMessages.ts) before acting.
  */
+import type { OnnxErrorKind, OnnxModelSummary, OnnxProviderInfo, OnnxTuning } from './onnx';
 import type { CompareView, ProfileView } from './profileView';
 import type { EnvironmentReport } from './types';
 
@@ -43,6 +44,28 @@ export interface TuneCancelMessage {
   readonly type: 'tune/cancel';
 }
 
+/**
+ * Sent by the tuning panel's Copy on an ONNX tuning's snippet. Only the language travels: the host copies the snippet
+ * it computed itself.
+ */
+export interface TuneCopyMessage {
+  readonly type: 'tune/copy';
+  readonly language: SnippetLanguage;
+}
+
+/** The languages of an ONNX tuning's snippet. */
+export type SnippetLanguage = 'javascript' | 'python';
+
+/** Sent by the ONNX model editor's Profile button: profile the model the editor shows. */
+export interface OnnxProfileMessage {
+  readonly type: 'onnx/profile';
+}
+
+/** Sent by the ONNX model editor's Optimize button: tune the session options of the model the editor shows. */
+export interface OnnxOptimizeMessage {
+  readonly type: 'onnx/optimize';
+}
+
 /** Everything a webview may send to the host. */
 export type WebviewToHostMessage =
   | ReadyMessage
@@ -50,7 +73,10 @@ export type WebviewToHostMessage =
   | ApplyFindingMessage
   | StopRunMessage
   | TuneApplyMessage
-  | TuneCancelMessage;
+  | TuneCancelMessage
+  | TuneCopyMessage
+  | OnnxProfileMessage
+  | OnnxOptimizeMessage;
 
 /** Sent by the host to the environment panel with a fresh report from the engine. */
 export interface EnvironmentUpdateMessage {
@@ -149,9 +175,53 @@ export interface TuneTrialView {
   readonly reason?: string;
 }
 
+/**
+ * Sent by the host to the tuning panel for an ONNX model: the status and, once done, the session trials, the best
+ * settings and their snippet. The panel's other case (a training config) is {@link TuneUpdateMessage}.
+ */
+export interface OnnxTuneUpdateMessage {
+  readonly type: 'onnx-tune/update';
+  /** The model's file name. */
+  readonly title: string;
+  readonly status: 'running' | 'done' | 'cancelled' | 'failed';
+  /** The latest progress line, or how it ended. */
+  readonly message?: string;
+  /** The tuning's outcome, once it is done. */
+  readonly tuning?: OnnxTuning;
+}
+
+/** Sent by the host after a Copy: the snippet in `language` is on the clipboard. */
+export interface TuneCopiedMessage {
+  readonly type: 'tune/copied';
+  readonly language: SnippetLanguage;
+}
+
+/**
+ * Sent by the host to the ONNX model editor: everything it shows (a state; the latest one wins). A model that cannot
+ * be read has `error` instead of `summary`; in an untrusted workspace, `notice` says why nothing was read.
+ */
+export interface OnnxModelMessage {
+  readonly type: 'onnx/model';
+  /** The model's file name, for the heading. */
+  readonly file: string;
+  readonly status: 'loading' | 'ready' | 'error' | 'untrusted';
+  readonly summary?: OnnxModelSummary;
+  /** The execution providers of this machine's ONNX Runtime, with why not when one is unavailable. */
+  readonly providers?: readonly OnnxProviderInfo[];
+  /** Why the model could not be read: the message, the way out and the kind (`not-onnx`, `truncated`, …). */
+  readonly error?: { readonly message: string; readonly hint?: string; readonly kind?: OnnxErrorKind };
+  /** Why Profile and Optimize are not offered (an untrusted workspace). */
+  readonly notice?: string;
+  /** The operation running on this model now; its button is disabled until it ends. */
+  readonly busy?: 'profile' | 'optimize';
+}
+
 /** Everything the host may send to a webview. */
 export type HostToWebviewMessage =
   | TuneUpdateMessage
+  | OnnxTuneUpdateMessage
+  | TuneCopiedMessage
+  | OnnxModelMessage
   | EnvironmentUpdateMessage
   | ErrorMessage
   | ShowProfileMessage

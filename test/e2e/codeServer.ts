@@ -22,8 +22,8 @@ export interface CodeServer {
 export interface CodeServerOptions {
   /** .vsix files installed into a fresh extensions folder before start. */
   readonly extensions: readonly string[];
-  /** Files to create in the workspace: relative path → content. */
-  readonly files: Readonly<Record<string, string>>;
+  /** Files to create in the workspace: relative path → content (text, or bytes such as an ONNX model). */
+  readonly files: Readonly<Record<string, string | Uint8Array>>;
   readonly timeoutMs?: number;
   /**
    * Keep workspace trust on: the workspace opens in Restricted Mode (untrusted, without the start-up prompt) and

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -10,8 +11,11 @@ import { openWorkbench, quickstartWith, type Workbench } from './workbench';
 let wb: Workbench;
 let page: Page;
 
+const ROOT = join(__dirname, '..', '..');
+const MNIST = join(ROOT, 'test', 'fixtures', 'onnx', 'mnist.onnx');
+
 before(async () => {
-  const files = { 'quickstart.trainlens.yaml': quickstartWith([]) };
+  const files = { 'quickstart.trainlens.yaml': quickstartWith([]), 'mnist.onnx': readFileSync(MNIST) };
   wb = await openWorkbench(files, 'quickstart.trainlens.yaml', { workspaceTrust: true });
   page = wb.page;
 });
@@ -75,6 +79,22 @@ test('a restored Environment panel in an untrusted workspace starts no engine an
     await page.waitForTimeout(3000);
     assert.deepEqual(engines(), [], 'no engine in Restricted Mode');
     assert.equal(await panel.locator('#kpi-backend .value').count(), 0);
+
+    // An ONNX model opened in Restricted Mode: its editor says why it is empty, and still no engine starts.
+    await page.locator('.explorer-folders-view').getByText('mnist.onnx', { exact: true }).dblclick();
+    const model = page.locator('.tab', { hasText: 'mnist.onnx' });
+    await model.waitFor({ timeout: 30_000 });
+    const modelEditor = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await modelEditor.locator('#onnx-notice', { hasText: 'untrusted workspace' }).waitFor({ timeout: 30_000 });
+    assert.equal(await modelEditor.locator('#onnx-profile').count(), 0);
+    await wb.shot('trust-onnx-editor');
+    await page.waitForTimeout(2000);
+    assert.deepEqual(engines(), [], 'no engine for the model editor in Restricted Mode');
+    await model.locator('.codicon-close').click();
+    await model.waitFor({ state: 'detached' });
+    // The focus may be left in the webview that comes back (reloading its page, it can drop F1): give it to the
+    // workbench before the palette is opened.
+    await page.locator('.part.sidebar .title-label').click();
 
     // Trusted again: the same panel fills in.
     await wb.runCommand('Workspaces: Manage Workspace Trust');

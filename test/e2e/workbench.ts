@@ -27,7 +27,7 @@ export interface Workbench {
  * waits until the explorer lists `waitForFile`.
  */
 export async function openWorkbench(
-  files: Record<string, string>,
+  files: Record<string, string | Uint8Array>,
   waitForFile: string,
   options: Pick<CodeServerOptions, 'workspaceTrust'> = {},
 ): Promise<Workbench> {

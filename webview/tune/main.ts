@@ -1,6 +1,7 @@
 /**
  * The tuning panel: every trial as it finishes (a table and a samples/s-versus-memory scatter), then the baseline,
- * the best with its speedup, the diff of the YAML and Apply; Cancel while it runs.
+ * the best with its speedup, the diff of the YAML and Apply; Cancel while it runs. A panel tuning an ONNX model's
+ * session gets `onnx-tune/update` instead and shows its own view (onnx.ts) in place of this one.
  */
 import './tune.css';
 import type { HostToWebviewMessage, TuneTrialView, TuneUpdateMessage } from '../../src/protocol/webview';
@@ -10,6 +11,7 @@ import { createFigure } from '../shared/figure';
 import { formatBytes, formatCount } from '../shared/format';
 import { createButton, createTag, registerToolkit } from '../shared/toolkit';
 import { connectToHost } from '../shared/vscodeApi';
+import { mountOnnxTuning, type OnnxTuningView } from './onnx';
 
 registerToolkit();
 applyChartDefaults();
@@ -64,9 +66,16 @@ function kpi(id: string, label: string, value: string): HTMLElement {
   return tile;
 }
 
+/** The ONNX view, once the host said this panel tunes an ONNX model. */
+let onnx: OnnxTuningView | undefined;
+
 function onMessage(message: HostToWebviewMessage): void {
   if (message.type === 'tune/update') render(message);
-  else if (message.type === 'error') status.textContent = message.message;
+  else if (message.type === 'onnx-tune/update') {
+    onnx ??= mountOnnxTuning(app, (m) => host.post(m));
+    onnx.render(message);
+  } else if (message.type === 'tune/copied') onnx?.copied(message.language);
+  else if (message.type === 'error') (document.getElementById('tune-status') ?? status).textContent = message.message;
 }
 
 function render(update: TuneUpdateMessage): void {

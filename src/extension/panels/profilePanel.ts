@@ -44,6 +44,8 @@ async function loadWithProgress(target: string): Promise<Profile> {
  * only fixes the host itself computed are applied, by finding id, and only to files inside the workspace.
  */
 export class ProfilePanel implements vscode.Disposable {
+  /** The panel of each ONNX model (by file path): profiling a model again shows the new profile in the same panel. */
+  private static readonly onnxPanels = new Map<string, ProfilePanel>();
   private readonly host: PanelHost;
   private findings: readonly Finding[] = [];
   private configPath: string | undefined;
@@ -56,6 +58,30 @@ export class ProfilePanel implements vscode.Disposable {
       placement: vscode.ViewColumn.Active,
     });
     instance.showProfile(profile, target.fsPath);
+    return instance;
+  }
+
+  /**
+   * Shows the profile of the ONNX model at `modelPath` beside the editor, in the model's panel when one is open.
+   * `source` is the ONNX Runtime profile the panel reloads after a window reload.
+   */
+  static showOnnx(services: ProfilePanelServices, modelPath: string, profile: Profile, source: string): ProfilePanel {
+    const name = basename(modelPath);
+    let instance = ProfilePanel.onnxPanels.get(modelPath);
+    // The focus stays where it was (the model's editor), so the tuning panel opens in the same column beside it.
+    if (instance && !instance.host.disposed) instance.host.panel.reveal(undefined, true);
+    else {
+      const created = new ProfilePanel(services, {
+        title: `Profile: ${name}`,
+        placement: { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      });
+      ProfilePanel.onnxPanels.set(modelPath, created);
+      created.host.onDidDispose(() => {
+        if (ProfilePanel.onnxPanels.get(modelPath) === created) ProfilePanel.onnxPanels.delete(modelPath);
+      });
+      instance = created;
+    }
+    instance.showProfile(profile, source, name);
     return instance;
   }
 
@@ -100,8 +126,10 @@ export class ProfilePanel implements vscode.Disposable {
     });
   }
 
-  private showProfile(profile: Profile, source: string): void {
-    const view = buildProfileView(profile);
+  /** Shows a profile; `heading` names it instead of its file (an ONNX profile is named after its model). */
+  private showProfile(profile: Profile, source: string, heading?: string): void {
+    const built = buildProfileView(profile);
+    const view = heading ? { ...built, title: heading } : built;
     this.findings = view.report.findings;
     this.configPath = view.configPath;
     this.host.panel.title = `Profile: ${view.title}`;

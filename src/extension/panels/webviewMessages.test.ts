@@ -6,6 +6,12 @@ test('accepts exactly the protocol messages', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseWebviewMessage({ type: 'environment/refresh' }), { type: 'environment/refresh' });
   assert.deepEqual(parseWebviewMessage({ type: 'run/stop' }), { type: 'run/stop' });
+  assert.deepEqual(parseWebviewMessage({ type: 'onnx/profile' }), { type: 'onnx/profile' });
+  assert.deepEqual(parseWebviewMessage({ type: 'onnx/optimize' }), { type: 'onnx/optimize' });
+  assert.deepEqual(parseWebviewMessage({ type: 'tune/copy', language: 'python' }), {
+    type: 'tune/copy',
+    language: 'python',
+  });
   assert.deepEqual(parseWebviewMessage({ type: 'finding/apply', findingId: 'input-bound', rerun: true }), {
     type: 'finding/apply',
     findingId: 'input-bound',
@@ -27,6 +33,11 @@ test('rejects anything else', () => {
     { type: 'finding/apply', findingId: '../../etc', rerun: false },
     { type: 'finding/apply', findingId: 'input-bound', rerun: false, path: 'data.prefetch', value: 99 },
     { type: 'run/stop', force: true },
+    { type: 'onnx/profile', modelPath: '/etc/passwd' },
+    { type: 'onnx/optimize', budgetMs: 1e9 },
+    { type: 'tune/copy' },
+    { type: 'tune/copy', language: 'rust' },
+    { type: 'tune/copy', language: 'python', text: 'rm -rf /' },
   ]) {
     assert.equal(parseWebviewMessage(value), undefined, JSON.stringify(value));
   }

@@ -17,7 +17,14 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
     case 'run/stop':
     case 'tune/apply':
     case 'tune/cancel':
+    case 'onnx/profile':
+    case 'onnx/optimize':
       return keys === 'type' ? { type: record['type'] } : undefined;
+    case 'tune/copy': {
+      const { language } = record;
+      if (keys !== 'language,type' || (language !== 'javascript' && language !== 'python')) return undefined;
+      return { type: 'tune/copy', language };
+    }
     case 'finding/apply': {
       const { findingId, rerun } = record;
       if (keys !== 'findingId,rerun,type' || typeof findingId !== 'string' || typeof rerun !== 'boolean')
