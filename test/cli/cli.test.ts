@@ -43,7 +43,18 @@ test('onnx documents its options', () => {
   const { code, stdout } = trainlens('onnx', '--help');
   assert.equal(code, 0);
   assert.match(stdout, /Usage: trainlens onnx \[options\] <model\.onnx>/);
-  for (const flag of ['--runs <n>', '--warmup <n>', '--dim', '--input', '--provider', '--tune', '--objective', '--budget', '--html', '--json'])
+  for (const flag of [
+    '--runs <n>',
+    '--warmup <n>',
+    '--dim',
+    '--input',
+    '--provider',
+    '--tune',
+    '--objective',
+    '--budget',
+    '--html',
+    '--json',
+  ])
     assert.ok(stdout.includes(flag), flag);
 });
 
