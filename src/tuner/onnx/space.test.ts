@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyPatch, onnxDimensions, prunedBecause, sameOptions } from './space';
-import { sessionSnippet } from './snippet';
+import { jsOptions, sessionSnippet } from './snippet';
+import { toOrtOptions } from '../../engine/onnx/sessionOptions';
+import type { OnnxSessionOptions } from '../../protocol/onnx';
 
 test('the space has the thread, mode, optimization, memory and provider settings', () => {
   const dims = onnxDimensions(8, [
@@ -65,4 +67,17 @@ test('the snippet is code for onnxruntime-node and for Python', () => {
   assert.match(python, /ort\.GraphOptimizationLevel\.ORT_ENABLE_EXTENDED/);
   assert.match(python, /add_session_config_entry\('session\.intra_op\.allow_spinning', '0'\)/);
   assert.match(python, /providers=\['CPUExecutionProvider'\]/);
+});
+
+test('the options file and the snippet say exactly what the engine measured, for every choice of the space', () => {
+  // The engine maps settings to ORT's options to run them (src/engine/onnx/sessionOptions.ts); the tuner maps them
+  // again for the user's code. The two must never differ, or the proposed settings would not be the measured ones.
+  let options: OnnxSessionOptions = { provider: 'cpu' };
+  for (const dimension of onnxDimensions(4, [{ name: 'cpu', available: true }]))
+    for (const patch of dimension.choices) {
+      options = applyPatch(options, patch);
+      const { logSeverityLevel, ...measured } = toOrtOptions(options);
+      assert.equal(logSeverityLevel, 3);
+      assert.deepEqual(jsOptions(options), measured, JSON.stringify(options));
+    }
 });
