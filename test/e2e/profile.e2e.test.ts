@@ -45,19 +45,20 @@ test('a trace opened from the Explorer shows in the profile panel', async (t) =>
     await page.locator('.explorer-folders-view').getByText('traces', { exact: true }).click();
     const file = page.locator('.explorer-folders-view').getByText('kineto_gpu_metrics_input.json');
     const tab = page.locator('.tab', { hasText: 'Profile: kineto_gpu_metrics_input.json' });
-    // The context menu can swallow a click while it opens (seen on a loaded machine): try again, a few times.
+    // The context menu can swallow a click while it opens, and on a loaded machine it can open before the
+    // extension's contributions are registered (a menu without TrainLens's items): close it and try again.
     for (let attempt = 1; ; attempt++) {
       await file.click({ button: 'right' });
       const item = page.locator('.monaco-menu .action-label', { hasText: 'Open Profile' });
-      await item.waitFor();
-      await page.waitForTimeout(300);
-      await item.click();
       try {
+        await item.waitFor({ timeout: 10_000 });
+        await page.waitForTimeout(300);
+        await item.click();
         await tab.waitFor({ timeout: 20_000 });
         break;
       } catch (error) {
         await page.keyboard.press('Escape');
-        if (attempt >= 3) throw error;
+        if (attempt >= 6) throw error;
       }
     }
     const panel = panelFrame();
