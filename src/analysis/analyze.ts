@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
-import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import type { AnalysisReport, IngestReport, OpRow } from '../protocol/analysis';
 import { firstNonFinite, hasSaneTimes, skippedNote } from './finite';
+import { IngestTally } from './ingest/conformance';
 import { readTrace, TraceError } from './ingest/traceReader';
 import { ChromeProfileBuilder } from './importers/chrome';
 import { MemoryTimelineBuilder } from './importers/memoryTimeline';
@@ -84,10 +85,13 @@ export async function loadProfile(
   };
   const timeline = new MemoryTimelineBuilder();
   let skipped = 0;
+  let unknown = 0;
+  const tally = new IngestTally();
   const document = await readTrace(file, {
     ...(onProgress ? { onProgress } : {}),
     onRow: (row) => timeline.add(row),
     onEvent: (event) => {
+      if (!tally.accept(event)) return void unknown++;
       if (!hasSaneTimes(event)) return void skipped++;
       if (builder) return builder.add(event);
       sniffed.push(event);
@@ -98,11 +102,21 @@ export async function loadProfile(
     return checked(timeline.build(file, document.bytes), 0);
   }
   builder ??= choose();
-  if (document.events === skipped)
+  if (document.events === skipped + unknown) {
+    const why = [skipped ? skippedNote(skipped) : '', ...(tally.report(document)?.notes ?? [])].filter(Boolean);
     throw new TraceError(
-      document.events === 0 ? 'the trace has no events' : `the trace has no usable events: ${skippedNote(skipped)}`,
+      document.events === 0
+        ? `the trace has no events${why.length ? ` (${why.join('; ')})` : ''}`
+        : `the trace has no usable events: ${why.join('; ')}`,
       file,
     );
+  }
+  if (builder instanceof ChromeProfileBuilder) {
+    const unmatched = builder.unmatched();
+    tally.skip('unmatched-end', unmatched.ends);
+    tally.skip('unclosed-begin', unmatched.begins);
+  }
+  tally.skip('bad-time', skipped);
   let profile: Profile;
   try {
     profile =
@@ -112,18 +126,19 @@ export async function loadProfile(
   } catch (error) {
     throw new TraceError((error as Error).message, file);
   }
-  return checked(profile, skipped);
+  return checked(profile, skipped, tally.report(document));
 }
 
 /**
  * The profile with the events left out for their times counted in its note, after checking that no number in it
  * is NaN or ±Infinity: what every report and view reads is finite, or the trace is refused saying where.
  */
-function checked(profile: Profile, skipped: number): Profile {
-  const noted: Profile =
-    skipped > 0
-      ? { ...profile, stepsNote: [profile.stepsNote, skippedNote(skipped)].filter(Boolean).join('; ') }
-      : profile;
+function checked(profile: Profile, skipped: number, ingest?: IngestReport): Profile {
+  const noted: Profile = {
+    ...profile,
+    ...(skipped > 0 ? { stepsNote: [profile.stepsNote, skippedNote(skipped)].filter(Boolean).join('; ') } : {}),
+    ...(ingest ? { ingest } : {}),
+  };
   const bad = firstNonFinite(noted);
   if (bad !== undefined)
     throw new TraceError(
@@ -226,6 +241,7 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     topKernels: rows(profile.kernels),
     topOperators: rows(profile.operators),
     findings: findingsOf(profile),
+    ...(profile.ingest ? { ingest: profile.ingest } : {}),
     stats: { events: profile.stats.events, megabytes: round(profile.stats.bytes / 1024 / 1024, 1) },
   };
 }

@@ -1,4 +1,4 @@
-import type { DeviceInfo, DistributedInfo, ProfileSource } from '../protocol/analysis';
+import type { DeviceInfo, DistributedInfo, IngestReport, ProfileSource } from '../protocol/analysis';
 import type { OnnxSessionOptions } from '../protocol/onnx';
 import type { RunFailureInfo, RunStatus } from '../protocol/runRecord';
 import type { ProfileTimeline } from './spans';
@@ -161,6 +161,8 @@ export interface Profile {
   readonly environment?: ReadonlyArray<readonly [string, string]>;
   /** The spans on their tracks, when the profile was loaded for the timeline view (`loadProfile(…, { spans })`). */
   readonly timeline?: ProfileTimeline;
+  /** What reading the trace left out or converted under the Trace Event Format's rules, with counts. */
+  readonly ingest?: IngestReport;
   /** Events read and bytes of JSON, for the report's footer. */
   readonly stats: { readonly events: number; readonly bytes: number };
 }

@@ -26,6 +26,7 @@ export function formatReport(report: AnalysisReport): string {
   );
   if (report.run) lines.push(runLine(report.run));
   if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
+  for (const note of report.ingest?.notes ?? []) lines.push(`Read: ${note}.`);
   lines.push('', 'Step-time breakdown (mean per step):');
   const width = maxOf(
     report.breakdown.map((b) => b.category.length),

@@ -25,6 +25,24 @@ export interface DistributedInfo {
   readonly backend?: string;
 }
 
+/**
+ * How a trace was read where it was not plain, conforming UTF-8 JSON: events left out and values converted under
+ * the Trace Event Format's rules, with counts, and a sentence for each (what the report prints).
+ */
+export interface IngestReport {
+  /** Events left out, by reason: `unknown-phase`, `unmatched-end`, `unclosed-begin`, `cut-event`, `bad-time`. */
+  readonly skipped: Readonly<Record<string, number>>;
+  /** Values converted, by kind: `string-ts`, `string-dur` (numeric strings read as numbers). */
+  readonly converted: Readonly<Record<string, number>>;
+  /**
+   * `ns` when the trace's `displayTimeUnit` asks for times shown in ns (they stay µs); absent for the format's
+   * default, `ms`.
+   */
+  readonly displayTimeUnit?: 'ns';
+  /** One sentence each: the file's form (UTF-16, byte order mark, no closing `]`), what was left out or converted. */
+  readonly notes: readonly string[];
+}
+
 /** The analysis as the CLI contract's JSON (`trainlens analyze --format json`), plus tables for the text report. */
 export interface AnalysisReport {
   readonly source: ProfileSource;
@@ -77,6 +95,8 @@ export interface AnalysisReport {
   readonly topKernels: ReadonlyArray<OpRow>;
   readonly topOperators: ReadonlyArray<OpRow>;
   readonly findings: readonly Finding[];
+  /** How the trace was read, when anything was left out, converted or unusual (see {@link IngestReport}). */
+  readonly ingest?: IngestReport;
   readonly stats: { readonly events: number; readonly megabytes: number };
 }
 

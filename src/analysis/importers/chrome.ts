@@ -20,6 +20,8 @@ export class ChromeProfileBuilder {
   private min = Infinity;
   private max = -Infinity;
   events = 0;
+  /** E events with no B open on their thread (left out). */
+  private unmatchedEnds = 0;
 
   /** @param spans where to record the spans for the timeline view, when it is wanted. */
   constructor(private readonly spans?: SpanRecorder) {}
@@ -46,11 +48,19 @@ export class ChromeProfileBuilder {
       case 'E': {
         const begin = this.open.get(thread)?.pop();
         if (begin) this.span(begin.name, begin.cat, begin.ts, ts, thread);
+        else this.unmatchedEnds++;
         return;
       }
       default:
         return;
     }
+  }
+
+  /** B/E events that found no partner (matched per pid/tid as a stack): E with no open B, B never ended. */
+  unmatched(): { readonly ends: number; readonly begins: number } {
+    let begins = 0;
+    for (const stack of this.open.values()) begins += stack.length;
+    return { ends: this.unmatchedEnds, begins };
   }
 
   private span(name: string, cat: string, start: number, end: number, thread: string): void {

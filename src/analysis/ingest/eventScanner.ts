@@ -10,14 +10,17 @@ const CLOSE_ARRAY = 0x5d; // ]
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
+const COLON = 0x3a;
 const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 const STRUCTURAL = /["{}[\]]/g;
 /** One value held whole (a root member other than the events, or one event) larger than this is refused. */
 export const MAX_VALUE_CHARS = 64 * 1024 * 1024;
 /** Strings inside events and members are cut to this many characters by default (the rest is skipped unread). */
 export const MAX_STRING_CHARS = 1024 * 1024;
-/** Root-level strings are only ever keys: this much of one is kept. */
+/** Root-level strings (keys, and string values such as `displayTimeUnit`): this much of one is kept. */
 const MAX_KEY_CHARS = 4096;
+/** String members of the root kept in the metadata (the rest are skipped: a root of millions is not a trace's). */
+const MAX_STRING_MEMBERS = 256;
 
 /**
  * The incremental scanner behind `readTrace`: it finds where each event object of the root's `traceEvents` array
@@ -40,6 +43,11 @@ export class EventScanner {
   /** Where the open string's characters start in `text`, whether it is a root-level string, and where it is cut. */
   private stringStart = -1;
   private rootString = false;
+  /** Whether the open root-level string is a member's value (after a colon), not a key. */
+  private rootValue = false;
+  /** Whether the last character before `text` (dropped), white space aside, was a colon. */
+  private tailColon = false;
+  private stringMembers = 0;
   private stringCut = -1;
   /** Characters dropped from `text` by cuts: [position in text, characters removed there], for true offsets. */
   private cuts: number[] = [];
@@ -95,13 +103,22 @@ export class EventScanner {
       this.captureStart >= 0 ? this.captureStart : this.pos,
       this.inString && this.rootString ? this.stringStart : this.pos,
     );
-    if (keep > 0) this.drop(keep);
+    if (keep > 0) {
+      let last = keep - 1;
+      while (last >= 0 && isSpace(this.text.charCodeAt(last))) last--;
+      if (last >= 0) this.tailColon = this.text.charCodeAt(last) === COLON;
+      this.drop(keep);
+    }
   }
 
-  finish(): TraceDocument {
+  finish(): Omit<TraceDocument, 'encoding' | 'bom'> {
     this.flush();
     if (!this.root) throw new TraceError('the file is empty or is not JSON (no object or array)', this.file);
-    if (!this.done || this.inString)
+    // The JSON Array Format allows the closing `]` to be missing (a process that crashed never wrote it). As
+    // Perfetto's JSON importer does, every complete event counts and an event cut short by the end is left out;
+    // the object form has no such rule, so there the end is truncation.
+    const unclosed = !this.done && this.root === 'array';
+    if (!this.done && !unclosed)
       throw new TraceError(
         `the JSON ends early, at character ${this.offset(this.text.length)} (${this.depth} brackets still open): the trace is truncated`,
         this.file,
@@ -114,6 +131,7 @@ export class EventScanner {
       rows: this.rows,
       bytes: this.bytes,
       truncatedStrings: this.truncated,
+      ...(unclosed ? { unclosed: this.captureStart >= 0 ? { cutAt: this.offset(this.captureStart) } : {} } : {}),
     };
   }
 
@@ -199,8 +217,12 @@ export class EventScanner {
             end = this.stringCut;
             pos = end + 1;
           }
-          if (this.rootString)
-            this.lastKey = text.slice(this.stringStart, Math.min(end, this.stringStart + MAX_KEY_CHARS));
+          if (this.rootString) {
+            const raw = text.slice(this.stringStart, Math.min(end, this.stringStart + MAX_KEY_CHARS));
+            if (this.rootValue && this.lastKey !== undefined && this.stringMembers++ < MAX_STRING_MEMBERS)
+              this.metadata[this.lastKey] = unescaped(raw);
+            this.lastKey = this.rootValue ? undefined : raw;
+          }
           this.stringStart = -1;
           this.stringCut = -1;
         }
@@ -220,6 +242,7 @@ export class EventScanner {
         this.inString = true;
         this.stringStart = pos;
         this.rootString = this.depth === 1 && this.root === 'object' && this.captureStart < 0;
+        if (this.rootString) this.rootValue = this.followsColon(at);
         continue;
       }
       if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
@@ -300,6 +323,13 @@ export class EventScanner {
     if (last > start) yield last;
   }
 
+  /** Whether the character before `at`, white space aside, is a colon (also when it was dropped with a chunk). */
+  private followsColon(at: number): boolean {
+    let i = at - 1;
+    while (i >= 0 && isSpace(this.text.charCodeAt(i))) i--;
+    return i >= 0 ? this.text.charCodeAt(i) === COLON : this.tailColon;
+  }
+
   /** A root member's value starts at `at`: the event array, or a metadata value captured whole. */
   private enterMember(at: number, code: number): void {
     const key = this.lastKey;
@@ -364,6 +394,15 @@ export class EventScanner {
 
   private error(at: number, message: string): TraceError {
     return new TraceError(`${message} (at character ${this.offset(at)})`, this.file);
+  }
+}
+
+/** A root member's string value (its raw characters, at most 4 KiB of them) with its escapes decoded. */
+function unescaped(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
   }
 }
 

@@ -1,9 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { checkRegularFile, FileRuleError } from '../../files/safeFiles';
 import { EventScanner, MAX_STRING_CHARS } from './eventScanner';
+import {
+  htmlMessage,
+  HtmlTraceProbe,
+  otherFormatOf,
+  sniffEncoding,
+  systraceMessage,
+  TextChunkDecoder,
+  type TraceEncoding,
+} from './sniff';
 import { TraceError } from './traceError';
 
 export { TraceError } from './traceError';
@@ -12,7 +20,10 @@ export { TraceError } from './traceError';
 export interface TraceDocument {
   /** `object` for `{ "traceEvents": [...] }` files, `array` for a bare array of events (ONNX Runtime, Chrome). */
   readonly root: 'object' | 'array';
-  /** The root object's members other than the event array, parsed (empty for an array root). */
+  /**
+   * The root object's members other than the event array: objects, arrays and strings, parsed (numbers and booleans
+   * are not kept; strings at most 4 KiB). Empty for an array root.
+   */
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Events handed to the callback. */
   readonly events: number;
@@ -22,6 +33,15 @@ export interface TraceDocument {
   readonly bytes: number;
   /** Strings longer than `maxStringChars`, handed out cut to that length. */
   readonly truncatedStrings: number;
+  /** The text encoding, from a byte order mark or NUL-interleaved ASCII (UTF-16 is decoded as it streams). */
+  readonly encoding: TraceEncoding;
+  /** Whether the file starts with a byte order mark (skipped). */
+  readonly bom: boolean;
+  /**
+   * An array root that ended without its closing `]`, which the JSON Array Format allows (a process that crashed
+   * never wrote it). Every complete event was read; `cutAt` is where an event cut short by the end starts (left out).
+   */
+  readonly unclosed?: { readonly cutAt?: number };
 }
 
 /** Options of {@link readTrace}. */
@@ -100,7 +120,9 @@ function limitsOf(file: string, options: ReadTraceOptions, gzipped: boolean) {
 /**
  * Streams a JSON trace (plain or gzip, detected by its magic bytes) and hands each event to `onEvent` without ever
  * holding the file as one string (see {@link EventScanner}). Memory stays bounded by the largest single event (at
- * most 64 MB, its strings cut to `maxStringChars`) plus one chunk. Only regular files are opened. Truncated or
+ * most 64 MB, its strings cut to `maxStringChars`) plus one chunk. Only regular files are opened. UTF-16 (by its
+ * byte order mark or NUL-interleaved ASCII) is decoded as it streams and a byte order mark is skipped; an array
+ * root may end without its `]` (see {@link TraceDocument.unclosed}). HTML and systrace text traces, truncated or
  * malformed JSON, non-gzip data with a .gz name, input that decompresses beyond `maxBytes` or inflates beyond
  * `maxInflation`, and reads past `timeLimitMs` are {@link TraceError}s naming the file (and the character offset).
  */
@@ -117,13 +139,33 @@ export async function readTrace(file: string, options: ReadTraceOptions): Promis
   const check = limitsOf(file, options, gzipped);
   const source = createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = gzipped ? source.pipe(createGunzip({ chunkSize: 1 << 20 })) : source;
-  const decoder = new StringDecoder('utf8');
+  let decoder: TextChunkDecoder | undefined;
+  let encoding: TraceEncoding = 'utf-8';
+  let bom = false;
+  // An HTML page is read through (bounded, nothing kept) only to say whether it carries trace data.
+  let html: HtmlTraceProbe | undefined;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      scanner.push(decoder.write(chunk), chunk.length);
+      let text: string;
+      if (!decoder) {
+        const sniffed = sniffEncoding(chunk);
+        ({ encoding } = sniffed);
+        bom = sniffed.bomBytes > 0;
+        decoder = new TextChunkDecoder(encoding);
+        text = decoder.write(chunk.subarray(sniffed.bomBytes));
+        const other = otherFormatOf(text.slice(0, 4096));
+        if (other === 'systrace') throw new TraceError(systraceMessage(), file);
+        if (other === 'html') html = new HtmlTraceProbe();
+      } else text = decoder.write(chunk);
+      if (html) {
+        html.push(text);
+        if (html.found) throw new TraceError(htmlMessage(true), file);
+        scanner.push('', chunk.length);
+      } else scanner.push(text, chunk.length);
       check(scanner.bytes, source.bytesRead);
     }
-    scanner.push(decoder.end(), 0);
+    if (html) throw new TraceError(htmlMessage(false), file);
+    scanner.push(decoder?.end() ?? '', 0);
   } catch (error) {
     source.destroy();
     if (error instanceof TraceError) throw error;
@@ -135,7 +177,7 @@ export async function readTrace(file: string, options: ReadTraceOptions): Promis
       file,
     );
   }
-  return scanner.finish();
+  return { ...scanner.finish(), encoding, bom };
 }
 
 export { MAX_STRING_CHARS };
