@@ -7,6 +7,7 @@ import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
+import { isLegacyPyTorch, LegacyPyTorchProfileBuilder } from './kineto/legacy';
 import { onnxReportOf } from './onnxReport';
 import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
@@ -76,9 +77,11 @@ export async function loadProfile(
     );
     const chosen = kineto
       ? new KinetoProfileBuilder(spans)
-      : ort
-        ? new OrtProfileBuilder(spans)
-        : new ChromeProfileBuilder(spans);
+      : !ort && isLegacyPyTorch(sniffed)
+        ? new LegacyPyTorchProfileBuilder(spans)
+        : ort
+          ? new OrtProfileBuilder(spans)
+          : new ChromeProfileBuilder(spans);
     for (const event of sniffed.splice(0)) chosen.add(event);
     return chosen;
   };
