@@ -8,6 +8,7 @@ import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
 import { isLegacyPyTorch, LegacyPyTorchProfileBuilder } from './kineto/legacy';
+import { repairLegacyTrace, repairNote } from './kineto/legacyRepair';
 import { onnxReportOf } from './onnxReport';
 import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
@@ -53,7 +54,7 @@ export async function loadProfile(
   onProgress?: (bytes: number) => void,
   options: LoadOptions = {},
 ): Promise<Profile> {
-  const spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
+  let spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
   let stats;
   try {
     stats = statSync(file);
@@ -87,15 +88,28 @@ export async function loadProfile(
   };
   const timeline = new MemoryTimelineBuilder();
   let skipped = 0;
+  let repaired = 0;
+  const onEvent = (event: Record<string, unknown>): void => {
+    if (!hasSaneTimes(event)) return void skipped++;
+    if (builder) return builder.add(event);
+    sniffed.push(event);
+    if (sniffed.length >= SNIFF_EVENTS) builder = choose();
+  };
   const document = await readTrace(file, {
     ...(onProgress ? { onProgress } : {}),
     onRow: (row) => timeline.add(row),
-    onEvent: (event) => {
-      if (!hasSaneTimes(event)) return void skipped++;
-      if (builder) return builder.add(event);
-      sniffed.push(event);
-      if (sniffed.length >= SNIFF_EVENTS) builder = choose();
-    },
+    onEvent,
+  }).catch((error: unknown) => {
+    // A legacy PyTorch export broken by an unescaped name is read again by the exporter's template, from scratch.
+    const repair = error instanceof TraceError ? repairLegacyTrace(file) : undefined;
+    if (!repair) throw error;
+    sniffed.length = 0;
+    builder = undefined;
+    skipped = 0;
+    spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
+    repair.events.forEach(onEvent);
+    repaired = repair.repaired;
+    return repair.document;
   });
   if (document.events === 0 && timeline.recognized) {
     return checked(timeline.build(file, document.bytes), 0);
@@ -115,6 +129,7 @@ export async function loadProfile(
   } catch (error) {
     throw new TraceError((error as Error).message, file);
   }
+  if (repaired > 0) profile = { ...profile, stepsNote: [profile.stepsNote, repairNote(repaired)].join('; ') };
   return checked(profile, skipped);
 }
 
