@@ -62,6 +62,11 @@ test("nothing to repair, other damage, or not a legacy export: the reader's own 
   );
   assert.equal(withFile('c.json', '{"traceEvents": [{"name": "a"b"}]}', repairLegacyTrace), undefined);
   assert.equal(withFile('d.json', '[{"name": "x", "ph": "X", "ts": 1, ]', repairLegacyTrace), undefined);
+  // Never a device or a bomb: only a regular file is read, and only once its first bytes are the exporter's.
+  assert.equal(repairLegacyTrace('/dev/zero'), undefined);
+  assert.equal(withFile('e.json.gz', gzipSync(Buffer.alloc(8 << 20, 0x20)), repairLegacyTrace), undefined);
+  const bomb = gzipSync(Buffer.concat([Buffer.from(`[${raw('a "b"', 0)}, `), Buffer.alloc(64 << 20, 0x20)]));
+  assert.equal(withFile('f.json.gz', bomb, repairLegacyTrace), undefined);
 });
 
 test("a name that holds the template's own text cannot be repaired: the error gives the event's byte position", () => {

@@ -8,14 +8,16 @@
  * template's own text in it fails with the event's byte position.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { TraceError } from '../ingest/traceError';
-import type { TraceDocument } from '../ingest/traceReader';
+import { MAX_INFLATION, type TraceDocument } from '../ingest/traceReader';
 
 /** Files are repaired in memory: larger ones (after decompression) are not tried. */
 export const MAX_REPAIR_BYTES = 256 * 1024 * 1024;
 
 const EVENT_START = '{"name": "';
+/** How every export starts: the array, then the first event's name. */
+const LEGACY_START = `[${EVENT_START}`;
 const NAME_END = '", "ph": "';
 /** Every event of the template ends with its empty `args`. */
 const EVENT_END = '"args": {}}';
@@ -106,11 +108,15 @@ function isJson(text: string): boolean {
 /** The file's text when it starts like a legacy export and is small enough to repair in memory. */
 function legacyText(file: string): string | undefined {
   try {
-    if (statSync(file).size > MAX_REPAIR_BYTES) return undefined;
+    // Only a regular file (never a device or FIFO), read whole only once its first bytes are the exporter's.
+    const stats = statSync(file);
+    if (!stats.isFile() || stats.size > MAX_REPAIR_BYTES) return undefined;
     const raw = readFileSync(file);
-    const data = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: MAX_REPAIR_BYTES }) : raw;
-    const text = data.toString('utf8');
-    return /^\s*\[\{"name": "/.test(text) ? text : undefined;
+    const gzipped = raw[0] === 0x1f && raw[1] === 0x8b;
+    const head = gzipped ? gunzipSync(raw.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH }) : raw;
+    if (!head.toString('utf8', 0, LEGACY_START.length).startsWith(LEGACY_START)) return undefined;
+    const limit = Math.min(MAX_REPAIR_BYTES, MAX_INFLATION * raw.length);
+    return (gzipped ? gunzipSync(raw, { maxOutputLength: limit }) : raw).toString('utf8');
   } catch {
     return undefined;
   }
