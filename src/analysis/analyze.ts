@@ -129,7 +129,8 @@ export async function loadProfile(
   } catch (error) {
     throw new TraceError((error as Error).message, file);
   }
-  if (repaired > 0) profile = { ...profile, stepsNote: [profile.stepsNote, repairNote(repaired)].join('; ') };
+  if (repaired > 0)
+    profile = { ...profile, stepsNote: [profile.stepsNote, repairNote(repaired)].filter(Boolean).join('; ') };
   return checked(profile, skipped);
 }
 
