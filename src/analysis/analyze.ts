@@ -8,6 +8,8 @@ import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
 import { KinetoProfileBuilder } from './kineto/kineto';
+import { isLegacyPyTorch, LegacyPyTorchProfileBuilder } from './kineto/legacy';
+import { repairLegacyTrace, repairNote } from './kineto/legacyRepair';
 import { onnxReportOf } from './onnxReport';
 import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
@@ -53,7 +55,7 @@ export async function loadProfile(
   onProgress?: (bytes: number) => void,
   options: LoadOptions = {},
 ): Promise<Profile> {
-  const spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
+  let spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
   let stats;
   try {
     stats = statSync(file);
@@ -77,26 +79,43 @@ export async function loadProfile(
     );
     const chosen = kineto
       ? new KinetoProfileBuilder(spans)
-      : ort
-        ? new OrtProfileBuilder(spans)
-        : new ChromeProfileBuilder(spans);
+      : !ort && isLegacyPyTorch(sniffed)
+        ? new LegacyPyTorchProfileBuilder(spans)
+        : ort
+          ? new OrtProfileBuilder(spans)
+          : new ChromeProfileBuilder(spans);
     for (const event of sniffed.splice(0)) chosen.add(event);
     return chosen;
   };
   const timeline = new MemoryTimelineBuilder();
   let skipped = 0;
   let unknown = 0;
-  const tally = new IngestTally();
+  let repaired = 0;
+  let tally = new IngestTally();
+  const onEvent = (event: Record<string, unknown>): void => {
+    if (!tally.accept(event)) return void unknown++;
+    if (!hasSaneTimes(event)) return void skipped++;
+    if (builder) return builder.add(event);
+    sniffed.push(event);
+    if (sniffed.length >= SNIFF_EVENTS) builder = choose();
+  };
   const document = await readTrace(file, {
     ...(onProgress ? { onProgress } : {}),
     onRow: (row) => timeline.add(row),
-    onEvent: (event) => {
-      if (!tally.accept(event)) return void unknown++;
-      if (!hasSaneTimes(event)) return void skipped++;
-      if (builder) return builder.add(event);
-      sniffed.push(event);
-      if (sniffed.length >= SNIFF_EVENTS) builder = choose();
-    },
+    onEvent,
+  }).catch((error: unknown) => {
+    // A legacy PyTorch export broken by an unescaped name is read again by the exporter's template, from scratch.
+    const repair = error instanceof TraceError ? repairLegacyTrace(file) : undefined;
+    if (!repair) throw error;
+    sniffed.length = 0;
+    builder = undefined;
+    skipped = 0;
+    unknown = 0;
+    tally = new IngestTally();
+    spans = options.spans ? new SpanRecorder(options.maxSpans) : undefined;
+    repair.events.forEach(onEvent);
+    repaired = repair.repaired;
+    return repair.document;
   });
   if (document.events === 0 && timeline.recognized) {
     return checked(timeline.build(file, document.bytes), 0);
@@ -126,6 +145,8 @@ export async function loadProfile(
   } catch (error) {
     throw new TraceError((error as Error).message, file);
   }
+  if (repaired > 0)
+    profile = { ...profile, stepsNote: [profile.stepsNote, repairNote(repaired)].filter(Boolean).join('; ') };
   return checked(profile, skipped, tally.report(document));
 }
 

@@ -51,7 +51,7 @@ export function formatOnnxReport(report: OnnxReport, top = 15): string {
   lines.push('', findings.length === 0 ? 'No findings.' : `Findings (${findings.length}):`);
   for (const f of findings) {
     lines.push(`  [${f.severity}] ${f.title}`);
-    if (f.code)
+    if (f.code?.javascript !== undefined)
       lines.push(
         ...f.code.javascript
           .trimEnd()

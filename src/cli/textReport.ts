@@ -64,7 +64,8 @@ export function formatReport(report: AnalysisReport): string {
     lines.push(
       `  [${f.severity}] ${f.id}: ${f.title} (${evidence})${f.fix ? `. Fix: ${f.fix.path}: ${String(f.fix.value)}` : ''}`,
     );
-    if (f.code) lines.push(...codeLines('JavaScript', f.code.javascript), ...codeLines('Python', f.code.python));
+    if (f.code?.javascript !== undefined) lines.push(...codeLines('JavaScript', f.code.javascript));
+    if (f.code) lines.push(...codeLines('Python', f.code.python));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -28,10 +28,17 @@ export interface Finding {
   readonly evidence: Readonly<Record<string, number | string>>;
   readonly fix?: ConfigFix;
   /**
-   * The fix as ONNX Runtime session-options code, for findings on ONNX sessions: the options object of
-   * `ort.InferenceSession.create(path, {…})` and the Python `SessionOptions` lines (`so` is the options object).
+   * The fix as code. For findings on ONNX sessions: the options object of `ort.InferenceSession.create(path, {…})`
+   * (`javascript`) and the Python `SessionOptions` lines (`so` is the options object). For findings on PyTorch
+   * traces: the PyTorch code (`python` only), e.g. the `DataLoader(…)` of an input-bound trace.
    */
-  readonly code?: { readonly javascript: string; readonly python: string };
+  readonly code?: FindingCode;
+}
+
+/** A finding's fix as code: Python always, JavaScript where the fix has a JavaScript form (ONNX Runtime for Node). */
+export interface FindingCode {
+  readonly javascript?: string;
+  readonly python: string;
 }
 
 /** Why a backend candidate can or cannot be used on this machine. */

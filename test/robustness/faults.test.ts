@@ -12,7 +12,7 @@ import { BIN, ROOT } from './harness';
 // Fault injection (issue 13): kill -9 the CLI or the engine at 20 seeded points of a run with default settings (no
 // checkpoint configured), during training and during checkpoint writes, then resume: every run resumes, its losses
 // equal the uninterrupted run's (cpu backend: bit for bit), no engine is left running and no temporary file is left.
-const STEPS = 40;
+const STEPS = 60;
 const work = mkdtempSync(join(tmpdir(), 'trainlens-faults-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const config = join(work, 'defaults.trainlens.yaml');

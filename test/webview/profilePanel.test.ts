@@ -142,3 +142,24 @@ test('Apply posts only the finding id; the outcome the host sends is shown on th
     await page.close();
   }
 });
+
+test('a PyTorch trace without Kineto: the input-bound card shows the DataLoader code, no YAML to apply', async () => {
+  const file = join(TRACES, 'pytorch-legacy', 'input_bound.json.gz');
+  const view = buildProfileView(await loadProfile(file, undefined, { spans: true }));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const panel = await openPanel(page, 'profile', 'dark');
+  try {
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await panel.send({ type: 'profile/show', view, canApply: false, source: file });
+    await page.locator('#tab-suggestions').click();
+    const card = page.locator('.finding[data-finding="input-bound"]');
+    await card.waitFor();
+    const code = await card.locator('.fix.code pre').textContent();
+    assert.match(code ?? '', /DataLoader\(\n {4}dataset,[^)]*num_workers=\d+,\n {4}pin_memory=True,/);
+    assert.equal(await card.locator('vscode-button', { hasText: 'Apply fix' }).count(), 0);
+    assert.deepEqual(panel.problems, []);
+  } finally {
+    panel.dispose();
+    await page.close();
+  }
+});

@@ -17,6 +17,15 @@ const SEVERITY_LABEL: Readonly<Record<Finding['severity'], string>> = {
   info: 'Info',
 };
 
+/** A finding's fix as code (the PyTorch or ONNX Runtime lines to write), to read and copy from the page. */
+function codeOf(code: NonNullable<Finding['code']>): HTMLElement {
+  const block = el('div', 'fix code');
+  const pre = el('pre');
+  pre.append(el('code', undefined, code.python));
+  block.append(el('strong', undefined, 'Fix in Python:'), pre);
+  return block;
+}
+
 /** Renders the finding cards; returns a function that shows the outcome of an Apply on its card. */
 export function renderSuggestions(
   root: HTMLElement,
@@ -74,6 +83,7 @@ export function renderSuggestions(
       fix.append(outcome);
       card.append(fix);
     }
+    if (finding.code) card.append(codeOf(finding.code));
     list.append(card);
   }
   root.append(list);

@@ -9,7 +9,7 @@ import { checkpointOverhead, evalOverhead } from './runOverhead';
 import { dominantOp } from './dominantOp';
 import { findingsOf } from './index';
 import { nanLoss, tensorLeak } from './runHealth';
-import { inputBound } from './inputBound';
+import { inputBound, suggestedWorkers } from './inputBound';
 import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
 import { memoryPressure } from './memoryPressure';
@@ -34,10 +34,28 @@ test('input-bound: medium from 5%, high from 20%, with the thresholds in the evi
   assert.equal(inputBound(profile({ dataloader: 49 })), undefined);
   const medium = inputBound(profile({ dataloader: 50 }))!;
   assert.deepEqual([medium.severity, medium.evidence], ['medium', { dataloaderPercent: 5, threshold: 5 }]);
-  const high = inputBound(profile({ dataloader: 200 }))!;
+  const run = { source: 'trainlens', categories: ['data_wait', 'other'] } as const;
+  const high = inputBound(profile({ data_wait: 200 }, run))!;
   assert.deepEqual(
-    [high.id, high.severity, high.fix?.path, high.fix?.value],
-    ['input-bound', 'high', 'data.prefetch', 4],
+    [high.id, high.severity, high.fix?.path, high.fix?.value, high.code],
+    ['input-bound', 'high', 'data.prefetch', 4, undefined],
+  );
+});
+
+test('input-bound on a PyTorch trace: the fix is a DataLoader with workers to match the data share, no YAML', () => {
+  const finding = inputBound(profile({ dataloader: 776 }))!;
+  assert.equal(finding.fix, undefined);
+  assert.equal(finding.code?.javascript, undefined);
+  assert.match(finding.code!.python, /DataLoader\(\n {4}dataset,/);
+  assert.match(
+    finding.code!.python,
+    /num_workers=4,\n {4}pin_memory=True,\n {4}persistent_workers=True,\n {4}prefetch_factor=2,/,
+  );
+  assert.match(finding.code!.python, /3\.5× as long as it computes: 4 workers/);
+  // One worker hides a loader that takes less than the rest of the step; the suggestion stops at 8.
+  assert.deepEqual(
+    [suggestedWorkers(5), suggestedWorkers(50), suggestedWorkers(51), suggestedWorkers(99)],
+    [1, 1, 2, 8],
   );
 });
 
