@@ -18,6 +18,7 @@ export interface RankTemplate {
   readonly events: readonly Event[];
   /** The events' time span (µs) and the largest correlation/external id, for shifting repetitions. */
   readonly spanUs: number;
+  readonly startUs: number;
   readonly maxId: number;
   readonly maxStep: number;
 }
@@ -28,6 +29,8 @@ export interface ReplicaOptions {
   readonly worldSize: number;
   /** Added to every time stamp (µs). */
   readonly shiftUs?: number;
+  /** Time runs this many times slower than in the template (1: unchanged), nesting kept: a uniformly slower rank. */
+  readonly dilate?: number;
   /** Kernel durations are multiplied by 1 + up to this fraction, by a hash of the rank and the event's place. */
   readonly perturb?: number;
   /** Repeat the events (shifted by their span, ids and step numbers offset) until about this many bytes of JSON. */
@@ -56,7 +59,7 @@ export async function readTemplate(file: string): Promise<RankTemplate> {
       if (step) maxStep = Math.max(maxStep, Number(step[1]));
     },
   });
-  return { metadata: document.metadata, events, spanUs: max - min, maxId, maxStep };
+  return { metadata: document.metadata, events, spanUs: max - min, startUs: min, maxId, maxStep };
 }
 
 /** Writes `template` as rank `options.rank` to `file`; resolves with the bytes of JSON written. */
@@ -79,10 +82,11 @@ export async function writeReplica(file: string, template: RankTemplate, options
   await write(`${JSON.stringify(metadata).slice(0, -1)},"traceEvents":[`);
   let first = true;
   for (let copy = 0; copy === 0 || bytes < (options.targetBytes ?? 0); copy++) {
-    const shift = (options.shiftUs ?? 0) + copy * (template.spanUs + 1000);
+    const dilate = options.dilate ?? 1;
+    const shift = (options.shiftUs ?? 0) + copy * (template.spanUs * dilate + 1000);
     let batch: string[] = [];
     for (const [index, event] of template.events.entries()) {
-      const moved = movedEvent(event, shift, copy, template, perturbation(options, index));
+      const moved = movedEvent(event, { shift, dilate, copy, stretch: perturbation(options, index) }, template);
       batch.push((first ? '' : ',') + JSON.stringify(moved));
       first = false;
       if (batch.length === 2000) {
@@ -105,11 +109,21 @@ function perturbation(options: ReplicaOptions, index: number): number {
   return (h / 2 ** 32) * options.perturb;
 }
 
-function movedEvent(event: Event, shift: number, copy: number, t: RankTemplate, stretch: number): Event {
+interface Move {
+  readonly shift: number;
+  readonly dilate: number;
+  readonly copy: number;
+  readonly stretch: number;
+}
+
+function movedEvent(event: Event, { shift, dilate, copy, stretch }: Move, t: RankTemplate): Event {
   const moved: Event = { ...event };
-  if (typeof event['ts'] === 'number') moved['ts'] = event['ts'] + shift;
-  if (stretch && event['cat'] === 'kernel' && typeof event['dur'] === 'number')
-    moved['dur'] = Math.round(event['dur'] * (1 + stretch) * 1000) / 1000;
+  const round = (us: number) => Math.round(us * 1000) / 1000;
+  if (typeof event['ts'] === 'number') moved['ts'] = round(t.startUs + (event['ts'] - t.startUs) * dilate + shift);
+  if (typeof event['dur'] === 'number') {
+    const factor = dilate * (stretch && event['cat'] === 'kernel' ? 1 + stretch : 1);
+    if (factor !== 1) moved['dur'] = round(event['dur'] * factor);
+  }
   if (copy === 0) return moved;
   const offset = copy * (t.maxId + 1);
   if (typeof event['id'] === 'number') moved['id'] = event['id'] + offset;

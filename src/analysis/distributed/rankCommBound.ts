@@ -42,7 +42,9 @@ export function rankCommBound(
       ...(row.overlapPercent !== undefined ? { overlapPercent: row.overlapPercent } : {}),
       ...(bytesPerStep !== undefined ? { allReduceMbPerStep: Math.round(bytesPerStep / 1e5) / 10 } : {}),
     },
-    code: { python: ddpCode(row, percent, bucketMb, accumulation) },
+    code: {
+      python: mostlySendRecv(comms) ? pipelineCode(row, percent) : ddpCode(row, percent, bucketMb, accumulation),
+    },
   };
 }
 
@@ -64,6 +66,24 @@ export function suggestedBucketMb(allReduceBytesPerStep: number | undefined): nu
   if (allReduceBytesPerStep === undefined) return 2 * DEFAULT_BUCKET_MB;
   const mb = allReduceBytesPerStep / 1024 / 1024 / BUCKETS_PER_STEP;
   return Math.min(MAX_BUCKET_MB, Math.max(DEFAULT_BUCKET_MB, Math.ceil(mb / 5) * 5));
+}
+
+/** Whether point-to-point transfers (pipeline parallelism) take most of the collectives' time. */
+function mostlySendRecv(comms: RankComms | undefined): boolean {
+  const total = comms?.collectives.reduce((a, c) => a + c.totalUs, 0) ?? 0;
+  const p2p = comms?.collectives.find((c) => c.type === 'send/recv')?.totalUs ?? 0;
+  return total > 0 && p2p > total / 2;
+}
+
+/** For a pipeline stage waiting on its neighbours: more micro-batches, so it computes one while it sends another. */
+function pipelineCode(row: RankRow, percent: number): string {
+  return [
+    `# Rank ${row.rank}: ${percent}% of each step is exposed communication, mostly send/recv (${row.communicationMs} ms): pipeline`,
+    '# stages waiting for activations from their neighbours. Split each batch into more micro-batches, so a stage',
+    '# computes one while the next is in flight, with an interleaved schedule:',
+    'from torch.distributed.pipelining import ScheduleInterleaved1F1B',
+    'schedule = ScheduleInterleaved1F1B(stages, n_microbatches=2 * n_microbatches, loss_fn=loss_fn)',
+  ].join('\n');
 }
 
 function ddpCode(row: RankRow, percent: number, bucketMb: number, accumulation: number): string {

@@ -1,6 +1,6 @@
 /**
- * The straggler of a job: the rank whose mean step is longest, by how much against the median rank, and the step
- * category in which it spends the most more than the median does. In a synchronous job every rank waits for the
+ * The straggler of a job: the rank whose mean step is longest, by how much against the median of the other ranks,
+ * and the step category in which it spends the most more than their median does. In a synchronous job every rank waits for the
  * slowest at each collective, so the straggler's own excess (data loading, compute) is the time the others wait.
  */
 import type { RankRow, Straggler } from '../../protocol/distributed';
@@ -19,23 +19,29 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** The slowest rank against the median rank; undefined with fewer than two ranks that have steps. */
+/**
+ * The slowest rank against the median rank; undefined with fewer than two ranks that have steps, or when none is
+ * slower than the median.
+ */
 export function stragglerOf(ranks: readonly RankRow[]): Straggler | undefined {
   const timed = ranks.filter((r) => r.steps > 0);
   if (timed.length < 2) return undefined;
   let slowest = timed[0]!;
   for (const row of timed) if (row.meanStepMs > slowest.meanStepMs) slowest = row;
-  const medianStepMs = median(timed.map((r) => r.meanStepMs));
+  // Against the others: with two ranks the median of all would be halfway to the straggler itself.
+  const others = timed.filter((r) => r !== slowest);
+  const medianStepMs = median(others.map((r) => r.meanStepMs));
   let category = '';
   let categoryExcessMs = -Infinity;
   for (const part of slowest.breakdown) {
-    const typical = median(timed.map((r) => r.breakdown.find((b) => b.category === part.category)?.ms ?? 0));
+    const typical = median(others.map((r) => r.breakdown.find((b) => b.category === part.category)?.ms ?? 0));
     if (part.ms - typical > categoryExcessMs) {
       category = part.category;
       categoryExcessMs = part.ms - typical;
     }
   }
   const slowerByMs = slowest.meanStepMs - medianStepMs;
+  if (slowerByMs <= 0) return undefined;
   return {
     rank: slowest.rank,
     meanStepMs: slowest.meanStepMs,
@@ -55,7 +61,7 @@ export function stragglerFinding(straggler: Straggler, rankCount: number): Findi
   return {
     id: 'straggler',
     severity,
-    title: `rank ${straggler.rank} is ${percent}% slower than the median rank, most of it in ${straggler.category}`,
+    title: `rank ${straggler.rank} is ${percent}% slower than the other ranks' median, most of it in ${straggler.category}`,
     evidence: {
       rank: straggler.rank,
       meanStepMs: straggler.meanStepMs,
@@ -72,7 +78,7 @@ export function stragglerFinding(straggler: Straggler, rankCount: number): Findi
 
 /** The PyTorch code that evens the ranks' work out, for the category the straggler loses its time in. */
 function stragglerCode(s: Straggler): string {
-  const head = `# Rank ${s.rank} takes ${s.slowerByMs} ms more per step than the median rank (+${s.categoryExcessMs} ms in ${s.category}); every other rank waits for it at each collective.`;
+  const head = `# Rank ${s.rank} takes ${s.slowerByMs} ms more per step than the other ranks' median (+${s.categoryExcessMs} ms in ${s.category}); every other rank waits for it at each collective.`;
   const sampler = [
     '# Give every rank the same number of equally sized batches:',
     'sampler = DistributedSampler(dataset, shuffle=True, drop_last=True)',
