@@ -4,6 +4,7 @@
  */
 import type { AnalysisReport, OpRow } from '../protocol/analysis';
 import { maxOf } from '../common/stats';
+import { htaLines } from './htaText';
 
 /** The report as text for a terminal. */
 export function formatReport(report: AnalysisReport): string {
@@ -36,6 +37,7 @@ export function formatReport(report: AnalysisReport): string {
     lines.push(
       `  ${b.category.padEnd(width)}  ${b.ms.toFixed(3).padStart(12)} ms  ${b.percent.toFixed(2).padStart(6)}%`,
     );
+  lines.push(...htaLines(report.hta));
   const table = (title: string, ops: readonly OpRow[]) => {
     if (ops.length === 0) return;
     lines.push('', title);
