@@ -1,3 +1,4 @@
+import { CommLedger } from '../distributed/commLedger';
 import { OpTotals } from '../opTotals';
 import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
@@ -119,6 +120,8 @@ export class KinetoProfileBuilder {
   private shortKernelUs = 0;
   /** HTA's breakdowns and launch statistics, fed every complete event (src/analysis/hta). */
   private readonly hta = new HtaAccumulator();
+  /** Communication and computation kernel intervals and collectives, for the multi-rank analysis. */
+  private readonly comms = new CommLedger();
   events = 0;
 
   /** @param spans where to record the spans for the timeline view, when it is wanted. */
@@ -156,6 +159,7 @@ export class KinetoProfileBuilder {
     const args = event['args'];
     if ((type === 'operator' || type === 'user_annotation') && name.startsWith('ProfilerStep#')) type = 'step';
     if (this.spans && type !== 'trace') this.record(type, name, ts, dur, event, args);
+    this.comms.add(type, name, ts, end, args);
 
     switch (type) {
       case 'kernel': {
@@ -273,6 +277,7 @@ export class KinetoProfileBuilder {
     const span = hasGpu && steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined;
     const kernelTotal = this.kernels.totalUs;
     const hta = this.hta.build(distributedOf(metadata).distributed?.rank);
+    const comms = this.comms.build(steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined);
     return {
       source: 'kineto',
       file,
@@ -307,6 +312,7 @@ export class KinetoProfileBuilder {
         : {}),
       ...memoryOf(this.memoryT.view(), this.memoryBytes.view(), this.memoryReserved.view(), this.memoryDevice.view()),
       ...(hta ? { hta } : {}),
+      ...(comms ? { comms } : {}),
       stats: { events: this.events, bytes },
     };
   }
