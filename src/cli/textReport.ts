@@ -5,6 +5,7 @@
 import type { AnalysisReport, OpRow } from '../protocol/analysis';
 import type { Finding } from '../protocol/types';
 import { maxOf } from '../common/stats';
+import { htaLines } from './htaText';
 
 /** The report as text for a terminal. */
 export function formatReport(report: AnalysisReport): string {
@@ -37,6 +38,7 @@ export function formatReport(report: AnalysisReport): string {
     lines.push(
       `  ${b.category.padEnd(width)}  ${b.ms.toFixed(3).padStart(12)} ms  ${b.percent.toFixed(2).padStart(6)}%`,
     );
+  lines.push(...htaLines(report.hta));
   const table = (title: string, ops: readonly OpRow[]) => {
     if (ops.length === 0) return;
     lines.push('', title);
