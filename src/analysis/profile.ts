@@ -172,8 +172,8 @@ export interface Profile {
    */
   readonly hta?: HtaAnalysis;
   /**
-   * Communication and computation kernel time, their overlap and the collectives, over the whole trace as HTA counts
-   * them (Kineto traces with collectives): what the multi-rank analysis compares across ranks.
+   * Communication and computation kernel time and their overlap (HTA's definition) within the analysed steps, and
+   * the collectives over the whole trace (Kineto traces with collectives): what the multi-rank analysis compares.
    */
   readonly comms?: RankComms;
   /** What reading the trace left out or converted under the Trace Event Format's rules, with counts. */
