@@ -1,6 +1,6 @@
 /**
  * The analysis of a profile as the CLI contract's JSON (`trainlens analyze --format json`) and as the panels show
- * it. Types only: the webviews import this file.
+ * it. Types, and the one sentence every report shows for a CPU-only trace: the webviews import this file.
  */
 import type { OnnxNodeRow, OnnxOpRow } from './onnx';
 import type { RunFailureKind, RunStatus } from './runRecord';
@@ -42,6 +42,9 @@ export interface IngestReport {
   /** One sentence each: the file's form (UTF-16, byte order mark, no closing `]`), what was left out or converted. */
   readonly notes: readonly string[];
 }
+
+/** What every report says, once, about a trace with {@link AnalysisReport.cpuOnly} set. */
+export const CPU_ONLY_NOTE = 'CPU only: no device activity in this trace';
 
 /** The analysis as the CLI contract's JSON (`trainlens analyze --format json`), plus tables for the text report. */
 export interface AnalysisReport {
@@ -97,6 +100,11 @@ export interface AnalysisReport {
   readonly findings: readonly Finding[];
   /** How the trace was read, when anything was left out, converted or unusual (see {@link IngestReport}). */
   readonly ingest?: IngestReport;
+  /**
+   * Set on a PyTorch trace with no device activity: its `breakdown` leaves out the device categories (`kernel`,
+   * `memcpy`, `memset`, `runtime`), which are zero in such a trace.
+   */
+  readonly cpuOnly?: true;
   readonly stats: { readonly events: number; readonly megabytes: number };
 }
 
