@@ -7,6 +7,7 @@ import { ChromeProfileBuilder } from './importers/chrome';
 import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
+import { htaReportOf } from './hta/report';
 import { KinetoProfileBuilder } from './kineto/kineto';
 import { isLegacyPyTorch, LegacyPyTorchProfileBuilder } from './kineto/legacy';
 import { repairLegacyTrace, repairNote } from './kineto/legacyRepair';
@@ -265,6 +266,7 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     findings: findingsOf(profile),
     ...(profile.ingest ? { ingest: profile.ingest } : {}),
     ...(isCpuOnly(profile) ? { cpuOnly: true as const } : {}),
+    ...(profile.hta ? { hta: htaReportOf(profile.hta) } : {}),
     stats: { events: profile.stats.events, megabytes: round(profile.stats.bytes / 1024 / 1024, 1) },
   };
 }

@@ -5,6 +5,7 @@ import { el } from '../shared/dom';
 import { createFigure } from '../shared/figure';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../shared/format';
 import { readNotes } from './readNotes';
+import { renderHta } from './hta';
 
 /** One KPI tile; `value` is the raw number the text shows (tests compare it with the analysis JSON). */
 function kpi(id: string, label: string, text: string, value: number, detail?: string): HTMLElement {
@@ -169,6 +170,8 @@ export function renderOverview(root: HTMLElement, view: ProfileView): Chart[] {
   thead.append(head);
   table.append(thead, body);
   root.append(table);
+
+  renderHta(root, report.hta);
 
   root.append(el('h2', undefined, 'Environment'));
   const env = el('table', 'environment');
