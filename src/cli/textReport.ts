@@ -2,7 +2,7 @@
  * The analysis as text for a terminal: what `trainlens analyze`, `profile` and `run --profile` print. Only the CLI
  * shows it; the panels and the HTML report draw the same analysis from its JSON.
  */
-import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import { CPU_ONLY_NOTE, type AnalysisReport, type OpRow } from '../protocol/analysis';
 import type { Finding } from '../protocol/types';
 import { maxOf } from '../common/stats';
 import { htaLines } from './htaText';
@@ -29,6 +29,7 @@ export function formatReport(report: AnalysisReport): string {
   if (report.run) lines.push(runLine(report.run));
   if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
   for (const note of report.ingest?.notes ?? []) lines.push(`Read: ${note}.`);
+  if (report.cpuOnly) lines.push(`${CPU_ONLY_NOTE}.`);
   lines.push('', 'Step-time breakdown (mean per step):');
   const width = maxOf(
     report.breakdown.map((b) => b.category.length),

@@ -1,6 +1,6 @@
 /**
  * The analysis of a profile as the CLI contract's JSON (`trainlens analyze --format json`) and as the panels show
- * it. Types only: the webviews import this file.
+ * it. Types, and the one sentence every report shows for a CPU-only trace: the webviews import this file.
  */
 import type { OnnxNodeRow, OnnxOpRow } from './onnx';
 import type { RunFailureKind, RunStatus } from './runRecord';
@@ -43,6 +43,8 @@ export interface IngestReport {
   readonly notes: readonly string[];
 }
 
+/** What every report says, once, about a trace with {@link AnalysisReport.cpuOnly} set. */
+export const CPU_ONLY_NOTE = 'CPU only: no device activity in this trace';
 /**
  * The GPU's time as Holistic Trace Analysis (HTA 0.6.1) defines it, per trace (per rank when the trace is a rank),
  * over the events HTA keeps: by default it leaves out the last profiler step (the work its CPU side started at or
@@ -176,6 +178,11 @@ export interface AnalysisReport {
   readonly findings: readonly Finding[];
   /** How the trace was read, when anything was left out, converted or unusual (see {@link IngestReport}). */
   readonly ingest?: IngestReport;
+  /**
+   * Set on a PyTorch trace with no device activity: its `breakdown` leaves out the device categories (`kernel`,
+   * `memcpy`, `memset`, `runtime`), which are zero in such a trace.
+   */
+  readonly cpuOnly?: true;
   /** HTA's temporal and idle time breakdowns and launch statistics, for traces with GPU events (see {@link HtaAnalysis}). */
   readonly hta?: HtaAnalysis;
   readonly stats: { readonly events: number; readonly megabytes: number };

@@ -4,6 +4,7 @@ import { Chart, palette } from '../shared/charts';
 import { el } from '../shared/dom';
 import { createFigure } from '../shared/figure';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../shared/format';
+import { readNotes } from './readNotes';
 import { renderHta } from './hta';
 
 /** One KPI tile; `value` is the raw number the text shows (tests compare it with the analysis JSON). */
@@ -78,6 +79,7 @@ export function renderOverview(root: HTMLElement, view: ProfileView): Chart[] {
   tiles.append(...items);
   root.append(tiles);
   if (report.steps.note) root.append(el('p', 'note muted', `Note: ${report.steps.note}.`));
+  root.append(...readNotes(report));
 
   const colors = palette();
   const charts: Chart[] = [];
