@@ -2,8 +2,10 @@
  * The analysis as text for a terminal: what `trainlens analyze`, `profile` and `run --profile` print. Only the CLI
  * shows it; the panels and the HTML report draw the same analysis from its JSON.
  */
-import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import { CPU_ONLY_NOTE, type AnalysisReport, type OpRow } from '../protocol/analysis';
+import type { Finding } from '../protocol/types';
 import { maxOf } from '../common/stats';
+import { htaLines } from './htaText';
 
 /** The report as text for a terminal. */
 export function formatReport(report: AnalysisReport): string {
@@ -27,6 +29,7 @@ export function formatReport(report: AnalysisReport): string {
   if (report.run) lines.push(runLine(report.run));
   if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
   for (const note of report.ingest?.notes ?? []) lines.push(`Read: ${note}.`);
+  if (report.cpuOnly) lines.push(`${CPU_ONLY_NOTE}.`);
   lines.push('', 'Step-time breakdown (mean per step):');
   const width = maxOf(
     report.breakdown.map((b) => b.category.length),
@@ -36,6 +39,7 @@ export function formatReport(report: AnalysisReport): string {
     lines.push(
       `  ${b.category.padEnd(width)}  ${b.ms.toFixed(3).padStart(12)} ms  ${b.percent.toFixed(2).padStart(6)}%`,
     );
+  lines.push(...htaLines(report.hta));
   const table = (title: string, ops: readonly OpRow[]) => {
     if (ops.length === 0) return;
     lines.push('', title);
@@ -56,8 +60,14 @@ export function formatReport(report: AnalysisReport): string {
       if (bytes > 0)
         lines.push(`  ${category.padEnd(16)} ${(bytes / 1024 ** 2).toFixed(1).padStart(10)} MiB at the peak`);
   }
-  lines.push('', report.findings.length ? 'Findings:' : 'Findings: none.');
-  for (const f of report.findings) {
+  lines.push(...findingLines(report.findings));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The findings with their evidence and fixes (YAML key, code), as the text reports list them. */
+export function findingLines(findings: readonly Finding[]): string[] {
+  const lines = ['', findings.length ? 'Findings:' : 'Findings: none.'];
+  for (const f of findings) {
     const evidence = Object.entries(f.evidence)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
@@ -67,7 +77,7 @@ export function formatReport(report: AnalysisReport): string {
     if (f.code?.javascript !== undefined) lines.push(...codeLines('JavaScript', f.code.javascript));
     if (f.code) lines.push(...codeLines('Python', f.code.python));
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /** How the run stands, when the profile is of a TrainLens run: a killed run says so, with the step it reached. */

@@ -1,8 +1,10 @@
+import { CommLedger } from '../distributed/commLedger';
 import { OpTotals } from '../opTotals';
 import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
 import type { Ranges } from '../ranges';
 import type { SpanRecorder } from '../spans';
+import { HtaAccumulator } from '../hta/accumulator';
 import { gpuUtilizationOfBusy, smMetricsOf } from './gpuMetrics';
 import { IdSet } from './idSet';
 import { LaunchMatcher } from './launches';
@@ -135,6 +137,10 @@ export class KinetoProfileBuilder {
   private profilerSpan: { start: number; end: number } | undefined;
   private tensorCoreUs = 0;
   private shortKernelUs = 0;
+  /** HTA's breakdowns and launch statistics, fed every complete event (src/analysis/hta). */
+  private readonly hta = new HtaAccumulator();
+  /** Communication and computation kernel intervals and collectives, for the multi-rank analysis. */
+  private readonly comms = new CommLedger();
   events = 0;
 
   private lateCollective = false;
@@ -177,6 +183,7 @@ export class KinetoProfileBuilder {
       return;
     }
     if (ph !== 'X') return;
+    this.hta.add(event);
     const cat = typeof event['cat'] === 'string' ? event['cat'] : '';
     let type = EVENT_TYPES.get(cat) ?? EVENT_TYPES.get(cat.toLowerCase());
     if (!type) return;
@@ -192,6 +199,7 @@ export class KinetoProfileBuilder {
     const args = event['args'];
     if ((type === 'operator' || type === 'user_annotation') && name.startsWith('ProfilerStep#')) type = 'step';
     if (this.spans && type !== 'trace') this.record(type, name, ts, dur, event, args);
+    this.comms.add(type, name, ts, end, args);
 
     switch (type) {
       case 'kernel': {
@@ -323,6 +331,8 @@ export class KinetoProfileBuilder {
     // The GPU metrics cover the analysed span: from the first step's start to the last one's end.
     const span = hasGpu && steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined;
     const kernelTotal = this.kernels.totalUs;
+    const hta = this.hta.build(distributedOf(metadata).distributed?.rank);
+    const comms = this.comms.build(steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined);
     return {
       source: 'kineto',
       file,
@@ -355,6 +365,8 @@ export class KinetoProfileBuilder {
           }
         : {}),
       ...memoryOf(this.memoryT.view(), this.memoryBytes.view(), this.memoryReserved.view(), this.memoryDevice.view()),
+      ...(hta ? { hta } : {}),
+      ...(comms ? { comms } : {}),
       stats: { events: this.events, bytes },
     };
   }

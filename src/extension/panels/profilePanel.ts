@@ -5,7 +5,7 @@ import type { Profile } from '../../analysis/profile';
 import { buildCompareView, buildProfileView } from '../../analysis/view';
 import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
 import type { Finding } from '../../protocol/types';
-import type { ApplyFindingMessage, ProfilePanelState } from '../../protocol/webview';
+import type { ApplyFindingMessage, CopyFindingCodeMessage, ProfilePanelState } from '../../protocol/webview';
 import { fixTarget, type FixTarget } from './fixTarget';
 import { PanelHost, registerPanelSerializer, type PanelKind, type PanelServices, type PanelSource } from './panelHost';
 
@@ -123,6 +123,7 @@ export class ProfilePanel implements vscode.Disposable {
   ) {
     this.host = new PanelHost(PROFILE_PANEL, services, source, {
       'finding/apply': (message) => this.applyFinding(message),
+      'finding/copy': (message) => this.copyCode(message),
     });
   }
 
@@ -158,6 +159,15 @@ export class ProfilePanel implements vscode.Disposable {
 
   dispose(): void {
     this.host.dispose();
+  }
+
+  /** Copies the code of a finding this panel sent (by id and language, never text from the page). */
+  private async copyCode(message: CopyFindingCodeMessage): Promise<void> {
+    const code = this.findings.find((f) => f.id === message.findingId)?.code?.[message.language];
+    if (code === undefined) return;
+    await vscode.env.clipboard.writeText(code);
+    this.services.log.info(`Copied the ${message.language} code of ${message.findingId}`);
+    this.host.notify({ type: 'finding/copied', findingId: message.findingId, language: message.language });
   }
 
   /** Applies the fix of a finding this panel sent (by id), then re-runs the config when asked. */

@@ -17,6 +17,11 @@ test('accepts exactly the protocol messages', () => {
     findingId: 'input-bound',
     rerun: true,
   });
+  assert.deepEqual(parseWebviewMessage({ type: 'finding/copy', findingId: 'comm-bound', language: 'javascript' }), {
+    type: 'finding/copy',
+    findingId: 'comm-bound',
+    language: 'javascript',
+  });
 });
 
 test('rejects anything else', () => {
@@ -38,6 +43,12 @@ test('rejects anything else', () => {
     { type: 'tune/copy' },
     { type: 'tune/copy', language: 'rust' },
     { type: 'tune/copy', language: 'python', text: 'rm -rf /' },
+    { type: 'finding/copy', findingId: 'input-bound' },
+    { type: 'finding/copy', findingId: 'input-bound', language: 'bash' },
+    { type: 'finding/copy', findingId: 'Input Bound', language: 'python' },
+    { type: 'finding/copy', findingId: 7, language: 'python' },
+    { type: 'finding/copy', findingId: 'input-bound', language: 'python', code: 'import os; os.system("x")' },
+    { type: 'finding/copy', findingId: 'input-bound', language: ['python'] },
   ]) {
     assert.equal(parseWebviewMessage(value), undefined, JSON.stringify(value));
   }
