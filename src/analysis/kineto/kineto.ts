@@ -75,7 +75,7 @@ function numberArg(args: unknown, ...names: string[]): number | undefined {
 /** Options of {@link KinetoProfileBuilder}. */
 export interface KinetoBuilderOptions {
   /**
-   * Raw intervals (and launches) held before they are merged into unions or settled (default about a million).
+   * Raw intervals (and launches) held before they are merged into unions or settled (default 65,536).
    * `Infinity` keeps every event until the end, as the builder did before it aggregated while streaming.
    */
   readonly budget?: number;

@@ -1,41 +1,67 @@
 /**
  * Time intervals gathered while a trace streams, kept as their union: the step breakdown needs only each role's
- * union, so whenever the raw intervals pass a budget they are merged into it. The union of unions is the union
+ * union, so intervals in time order join it as they come and the others are merged into it past a budget. The union of unions is the union
  * (touching intervals joined, as `mergeRanges` does), so the result is the same, bit for bit, however often and
  * wherever the stream is cut.
  */
 import { mergeRanges, type Ranges } from '../ranges';
 import { Numbers } from './numbers';
 
-/** Raw intervals held before they are merged (pairs of numbers): about 16 MB per role at most. */
-export const DEFAULT_BUDGET = 1 << 20;
+/** Raw intervals held before they are merged (pairs of numbers): about 1 MB per role, until the union is larger. */
+export const DEFAULT_BUDGET = 1 << 16;
 
-/** One role's intervals: recent raw [start, end] pairs plus the union of everything before. */
+/**
+ * One role's intervals as their union. An interval that starts at or after the union's last one (events mostly come
+ * in time order) joins it in place; the others wait as raw pairs and are merged into the union's tail when they
+ * pass the budget.
+ */
 export class IntervalUnion {
   private raw = new Numbers();
-  private merged: Ranges = new Float64Array(0);
+  private merged = new Numbers();
 
   /** @param budget raw intervals held before they are merged (at least 1). */
   constructor(private readonly budget = DEFAULT_BUDGET) {}
 
   push(start: number, end: number): void {
+    const n = this.merged.length;
+    const data = this.merged.data;
+    if (n === 0 || start >= data[n - 2]!) {
+      if (n > 0 && start <= data[n - 1]!) {
+        if (end > data[n - 1]!) data[n - 1] = end;
+      } else {
+        this.merged.push(start);
+        this.merged.push(end);
+      }
+      return;
+    }
     this.raw.push(start);
     this.raw.push(end);
-    // The budget grows with the union so that merging stays linear overall, however large the union becomes.
-    if (this.raw.length >= 2 * Math.max(this.budget, this.merged.length)) this.compact();
+    if (this.raw.length >= 2 * this.budget) this.compact();
   }
 
-  /** Merges the raw intervals into the union. */
+  /** Merges the raw intervals into the union's tail (the part from the first range they can touch). */
   compact(): void {
     if (this.raw.length === 0) return;
-    this.merged = unionRanges(this.merged, mergeRanges(this.raw.view()));
+    const incoming = mergeRanges(this.raw.view());
     this.raw = new Numbers();
+    const data = this.merged.data;
+    // The first range that ends at or after the earliest incoming start: the ones before it stay as they are.
+    let lo = 0;
+    let hi = this.merged.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (data[2 * mid + 1]! < incoming[0]!) lo = mid + 1;
+      else hi = mid;
+    }
+    const tail = unionRanges(data.slice(2 * lo, this.merged.length), incoming);
+    this.merged.length = 2 * lo;
+    for (const value of tail) this.merged.push(value);
   }
 
   /** The union of every interval pushed. */
   ranges(): Ranges {
     this.compact();
-    return this.merged;
+    return this.merged.view();
   }
 }
 
