@@ -43,20 +43,45 @@ export function replicaSource(file: string): ReplicaSource {
   return { events, metadata, spanUs: last - first + 1000, idStride: maxId + 1, bytesPerRepetition: bytes };
 }
 
-/** One event of repetition `r`. */
-function shifted(event: Event, r: number, source: ReplicaSource): Event {
-  if (r === 0) return event;
-  const out: Event = { ...event };
-  if (typeof out['ts'] === 'number') out['ts'] = out['ts'] + r * source.spanUs;
-  const args = out['args'] as Record<string, unknown> | undefined;
+/**
+ * An event's JSON cut around the numbers that change with the repetition (its time, its ids), so that writing a
+ * repetition is joining strings: `parts` alternate text and a slot (the number and what one repetition adds).
+ */
+type Template = Array<string | { value: number; step: number }>;
+
+/** Slot markers: `"@@N@@"` for a number member, `@@N@@` inside the step's name (never in a real trace). */
+const MARKS = /"@@(\d+)@@"|@@(\d+)@@/g;
+
+function templateOf(event: Event, source: ReplicaSource): Template {
+  const slots: Array<{ value: number; step: number }> = [];
+  const slot = (value: number, step: number) => `@@${slots.push({ value, step }) - 1}@@`;
+  const marked: Event = { ...event };
+  if (typeof marked['ts'] === 'number') marked['ts'] = slot(marked['ts'], source.spanUs);
+  const args = marked['args'] as Record<string, unknown> | undefined;
   if (args && ID_KEYS.some((key) => typeof args[key] === 'number')) {
     const moved: Record<string, unknown> = { ...args };
-    for (const key of ID_KEYS) if (typeof moved[key] === 'number') moved[key] = moved[key] + r * source.idStride;
-    out['args'] = moved;
+    for (const key of ID_KEYS) if (typeof moved[key] === 'number') moved[key] = slot(moved[key], source.idStride);
+    marked['args'] = moved;
   }
-  if (typeof out['name'] === 'string' && out['name'].startsWith('ProfilerStep#'))
-    out['name'] = `ProfilerStep#${r * 1000 + Number(out['name'].slice(13))}`;
-  return out;
+  const name = marked['name'];
+  if (typeof name === 'string' && name.startsWith('ProfilerStep#'))
+    marked['name'] = `ProfilerStep#${slot(Number(name.slice(13)), 1000)}`;
+  const text = JSON.stringify(marked);
+  const template: Template = [];
+  let from = 0;
+  for (const match of text.matchAll(MARKS)) {
+    template.push(text.slice(from, match.index), slots[Number(match[1] ?? match[2])]!);
+    from = match.index + match[0].length;
+  }
+  template.push(text.slice(from));
+  return template;
+}
+
+/** The text of `template` in repetition `r`. */
+function textOf(template: Template, r: number): string {
+  let text = '';
+  for (const part of template) text += typeof part === 'string' ? part : String(part.value + r * part.step);
+  return text;
 }
 
 /**
@@ -79,9 +104,10 @@ export async function writeReplicated(
     if (!sink.write(text)) await once(sink, 'drain');
   };
   await write(`${JSON.stringify(source.metadata).slice(0, -1)}, "traceEvents": [\n`);
+  const templates = source.events.map((event) => templateOf(event, source));
   for (let r = 0; r < times; r++) {
     const lines: string[] = [];
-    for (const event of source.events) lines.push(JSON.stringify(shifted(event, r, source)));
+    for (const template of templates) lines.push(textOf(template, r));
     await write(`${r > 0 ? ',\n' : ''}${lines.join(',\n')}`);
   }
   await write('\n]}\n');
