@@ -17,6 +17,14 @@ test('accepts exactly the protocol messages', () => {
     findingId: 'input-bound',
     rerun: true,
   });
+  assert.deepEqual(parseWebviewMessage({ type: 'distributed/openRank', rank: 0 }), {
+    type: 'distributed/openRank',
+    rank: 0,
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'distributed/openRank', rank: 127 }), {
+    type: 'distributed/openRank',
+    rank: 127,
+  });
 });
 
 test('rejects anything else', () => {
@@ -38,6 +46,13 @@ test('rejects anything else', () => {
     { type: 'tune/copy' },
     { type: 'tune/copy', language: 'rust' },
     { type: 'tune/copy', language: 'python', text: 'rm -rf /' },
+    { type: 'distributed/openRank' },
+    { type: 'distributed/openRank', rank: '1' },
+    { type: 'distributed/openRank', rank: -1 },
+    { type: 'distributed/openRank', rank: 1.5 },
+    { type: 'distributed/openRank', rank: Number.NaN },
+    { type: 'distributed/openRank', rank: 1e12 },
+    { type: 'distributed/openRank', rank: 1, file: '/etc/passwd' },
   ]) {
     assert.equal(parseWebviewMessage(value), undefined, JSON.stringify(value));
   }
