@@ -1,6 +1,7 @@
 import type { DeviceInfo, DistributedInfo, IngestReport, ProfileSource } from '../protocol/analysis';
 import type { OnnxSessionOptions } from '../protocol/onnx';
 import type { RunFailureInfo, RunStatus } from '../protocol/runRecord';
+import type { RankComms } from './distributed/commLedger';
 import type { ProfileTimeline } from './spans';
 /**
  * The Profile: what every analysis rule, report and panel reads, whatever the source (a Kineto/PyTorch trace, an
@@ -161,6 +162,11 @@ export interface Profile {
   readonly environment?: ReadonlyArray<readonly [string, string]>;
   /** The spans on their tracks, when the profile was loaded for the timeline view (`loadProfile(…, { spans })`). */
   readonly timeline?: ProfileTimeline;
+  /**
+   * Communication and computation kernel time, their overlap and the collectives, over the whole trace as HTA counts
+   * them (Kineto traces with collectives): what the multi-rank analysis compares across ranks.
+   */
+  readonly comms?: RankComms;
   /** What reading the trace left out or converted under the Trace Event Format's rules, with counts. */
   readonly ingest?: IngestReport;
   /** Events read and bytes of JSON, for the report's footer. */

@@ -3,6 +3,7 @@
  * shows it; the panels and the HTML report draw the same analysis from its JSON.
  */
 import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import type { Finding } from '../protocol/types';
 import { maxOf } from '../common/stats';
 
 /** The report as text for a terminal. */
@@ -56,8 +57,14 @@ export function formatReport(report: AnalysisReport): string {
       if (bytes > 0)
         lines.push(`  ${category.padEnd(16)} ${(bytes / 1024 ** 2).toFixed(1).padStart(10)} MiB at the peak`);
   }
-  lines.push('', report.findings.length ? 'Findings:' : 'Findings: none.');
-  for (const f of report.findings) {
+  lines.push(...findingLines(report.findings));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The findings with their evidence and fixes (YAML key, code), as the text reports list them. */
+export function findingLines(findings: readonly Finding[]): string[] {
+  const lines = ['', findings.length ? 'Findings:' : 'Findings: none.'];
+  for (const f of findings) {
     const evidence = Object.entries(f.evidence)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
@@ -67,7 +74,7 @@ export function formatReport(report: AnalysisReport): string {
     if (f.code?.javascript !== undefined) lines.push(...codeLines('JavaScript', f.code.javascript));
     if (f.code) lines.push(...codeLines('Python', f.code.python));
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /** How the run stands, when the profile is of a TrainLens run: a killed run says so, with the step it reached. */

@@ -53,7 +53,7 @@ export interface RankRow {
 export interface Straggler {
   readonly rank: number;
   readonly meanStepMs: number;
-  /** Median of the ranks' mean step times. */
+  /** Median of the other ranks' mean step times (with two ranks: the other one's). */
   readonly medianStepMs: number;
   readonly slowerByMs: number;
   readonly slowerByPercent: number;
@@ -90,4 +90,6 @@ export interface DistributedReport {
   readonly findings: readonly Finding[];
   /** Traces read, and their bytes, for the footer. */
   readonly stats: { readonly traces: number; readonly megabytes: number };
+  /** The folder the ranks were chosen from (`trainlens analyze DIR`): every trace in it, newest first. */
+  readonly folder?: TraceFolder;
 }

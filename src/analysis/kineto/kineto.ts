@@ -1,3 +1,4 @@
+import { CommLedger } from '../distributed/commLedger';
 import { OpTotals } from '../opTotals';
 import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
@@ -116,6 +117,8 @@ export class KinetoProfileBuilder {
   private profilerSpan: { start: number; end: number } | undefined;
   private tensorCoreUs = 0;
   private shortKernelUs = 0;
+  /** Communication and computation kernel intervals and collectives, for the multi-rank analysis. */
+  private readonly comms = new CommLedger();
   events = 0;
 
   /** @param spans where to record the spans for the timeline view, when it is wanted. */
@@ -152,6 +155,7 @@ export class KinetoProfileBuilder {
     const args = event['args'];
     if ((type === 'operator' || type === 'user_annotation') && name.startsWith('ProfilerStep#')) type = 'step';
     if (this.spans && type !== 'trace') this.record(type, name, ts, dur, event, args);
+    this.comms.add(type, name, ts, end, args);
 
     switch (type) {
       case 'kernel': {
@@ -268,6 +272,7 @@ export class KinetoProfileBuilder {
     // The GPU metrics cover the analysed span: from the first step's start to the last one's end.
     const span = hasGpu && steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined;
     const kernelTotal = this.kernels.totalUs;
+    const comms = this.comms.build(steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined);
     return {
       source: 'kineto',
       file,
@@ -301,6 +306,7 @@ export class KinetoProfileBuilder {
           }
         : {}),
       ...memoryOf(this.memoryT.view(), this.memoryBytes.view(), this.memoryReserved.view(), this.memoryDevice.view()),
+      ...(comms ? { comms } : {}),
       stats: { events: this.events, bytes },
     };
   }

@@ -1,3 +1,4 @@
+import { autocastCode } from './pytorchCode';
 import type { Rule } from './rule';
 
 /** Share of kernel time in matrix/convolution kernels without tensor cores that makes mixed precision worth it. */
@@ -6,7 +7,8 @@ export const AMP_ELIGIBLE_PERCENT = 20;
 /**
  * AMP-eligible: on a GPU with tensor cores (compute capability 7.0 or later), a large share of the kernel time is
  * matrix multiplications and convolutions running without them (FP32 kernels, by name). Mixed precision (FP16/BF16)
- * moves them onto tensor cores. For a TrainLens config the fix is `optimization.mixed_precision: true`.
+ * moves them onto tensor cores; on a PyTorch trace the fix is `torch.autocast` (BF16 from compute capability 8.0, else
+ * FP16 with a GradScaler).
  */
 export const ampEligible: Rule = (profile) => {
   const tc = profile.tensorCores;
@@ -24,5 +26,6 @@ export const ampEligible: Rule = (profile) => {
       computeCapability: capability,
       threshold: AMP_ELIGIBLE_PERCENT,
     },
+    ...(profile.source === 'trainlens' ? {} : { code: { python: autocastCode(capability, percent) } }),
   };
 };

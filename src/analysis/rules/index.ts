@@ -42,9 +42,19 @@ export const RULES: readonly Rule[] = [
 
 const ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 
-/** The findings of every rule on a profile, most severe first. */
+/**
+ * The findings of every rule on a profile, most severe first. A YAML fix (`fix`) is only for a TrainLens run's
+ * config: on any other profile it is dropped, whatever a rule returned, and the finding's `code` is its fix.
+ */
 export function findingsOf(profile: Profile): Finding[] {
   return RULES.map((rule) => rule(profile))
     .filter((f): f is Finding => f !== undefined)
+    .map((f) => (profile.source === 'trainlens' || !f.fix ? f : withoutFix(f)))
     .sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+}
+
+/** The finding without its YAML fix. */
+function withoutFix(finding: Finding): Finding {
+  const { fix: _fix, ...rest } = finding;
+  return rest;
 }

@@ -1,10 +1,10 @@
+import { dataLoaderCode } from './pytorchCode';
 import { categoryPercent, type Rule } from './rule';
+
+export { MAX_SUGGESTED_WORKERS, suggestedWorkers } from './pytorchCode';
 
 /** Thresholds of the input-bound rule: % of step time waiting for the data loader. */
 export const INPUT_BOUND = { medium: 5, high: 20 } as const;
-
-/** The most DataLoader workers suggested: beyond this, cores (not workers) are what a laptop or a node runs out of. */
-export const MAX_SUGGESTED_WORKERS = 8;
 
 /**
  * Input-bound: the step spends a visible share waiting for data (`dataloader` in Kineto traces, `data_wait` in
@@ -33,29 +33,3 @@ export const inputBound: Rule = (profile) => {
     };
   return { ...finding, code: { python: dataLoaderCode(percent) } };
 };
-
-/**
- * Workers that keep up with the step: loading a batch takes about `data / compute` steps' worth of the rest of the
- * step, so that many workers loading in parallel hide it (at least 1, at most {@link MAX_SUGGESTED_WORKERS}).
- */
-export function suggestedWorkers(dataPercent: number): number {
-  const compute = Math.max(100 - dataPercent, 1);
-  return Math.min(MAX_SUGGESTED_WORKERS, Math.max(1, Math.ceil(dataPercent / compute)));
-}
-
-/** The PyTorch DataLoader that prepares batches in parallel worker processes, ahead of the step. */
-function dataLoaderCode(dataPercent: number): string {
-  const workers = suggestedWorkers(dataPercent);
-  const ratio = (dataPercent / Math.max(100 - dataPercent, 1)).toFixed(1);
-  return [
-    `# The step waits for data ${ratio}× as long as it computes: ${workers} worker${workers === 1 ? '' : 's'} loading in parallel can keep up.`,
-    'loader = DataLoader(',
-    '    dataset,',
-    '    batch_size=batch_size,',
-    `    num_workers=${workers},`,
-    '    pin_memory=True,',
-    '    persistent_workers=True,',
-    '    prefetch_factor=2,',
-    ')',
-  ].join('\n');
-}

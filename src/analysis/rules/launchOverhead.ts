@@ -1,4 +1,5 @@
 import { SHORT_KERNEL_US } from '../kineto/kineto';
+import { compileCode } from './pytorchCode';
 import { categoryPercent, type Rule } from './rule';
 
 /** Thresholds of the launch-overhead rule: % of step time in exposed kernel launches (runtime calls). */
@@ -7,7 +8,7 @@ export const LAUNCH_OVERHEAD = { medium: 3, high: 15 } as const;
 /**
  * Small kernels / launch overhead: the CPU's kernel launches (runtime calls) show up in the step's time, i.e. the
  * GPU waits for the CPU to launch work — typical of many short kernels. The evidence includes how many kernels were
- * shorter than SHORT_KERNEL_US.
+ * shorter than SHORT_KERNEL_US. On a PyTorch trace the fix is `torch.compile` (CUDA graphs when launches are severe).
  */
 export const launchOverhead: Rule = (profile) => {
   if (!profile.launches) return undefined;
@@ -25,5 +26,8 @@ export const launchOverhead: Rule = (profile) => {
       shortKernels: profile.launches.shortKernels,
       shortKernelTimePercent: Math.round(profile.launches.shortKernelShare * 10000) / 100,
     },
+    ...(profile.source === 'trainlens'
+      ? {}
+      : { code: { python: compileCode(percent, profile.launches.shortKernels, profile.launches.kernels, high) } }),
   };
 };

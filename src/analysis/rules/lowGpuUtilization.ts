@@ -1,3 +1,4 @@
+import { biggerBatchCode } from './pytorchCode';
 import type { Rule } from './rule';
 
 /** Below this share of the analysed span with a kernel running, the GPU is under-used. */
@@ -13,5 +14,6 @@ export const lowGpuUtilization: Rule = (profile) => {
     severity: percent < LOW_GPU_UTILIZATION_PERCENT / 2 ? 'high' : 'medium',
     title: `The GPU ran kernels during only ${percent}% of the step time`,
     evidence: { gpuUtilizationPercent: percent, threshold: LOW_GPU_UTILIZATION_PERCENT },
+    ...(profile.source === 'trainlens' ? {} : { code: { python: biggerBatchCode(percent) } }),
   };
 };

@@ -1,4 +1,5 @@
 import type { Finding } from '../../protocol/types';
+import { memoryCode } from './pytorchCode';
 import type { Rule } from './rule';
 import { formatBytes } from '../../common/format';
 
@@ -10,7 +11,8 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 /**
  * Memory pressure: allocated memory peaks near the device's capacity (traces with device properties), or a
  * TrainLens run's resident memory peaks near its limit (`engine.memory_limit_mb`, else the machine's memory). For a
- * run the fix halves the batch, the largest share of a step's memory that the config controls.
+ * run the fix halves the batch, the largest share of a step's memory that the config controls; for a trace it is
+ * PyTorch code: a smaller batch with gradient accumulation, `set_to_none` and activation checkpointing.
  */
 export const memoryPressure: Rule = (profile) => {
   const memory = profile.memory;
@@ -30,6 +32,7 @@ export const memoryPressure: Rule = (profile) => {
           peakPercent: percent,
           threshold: MEMORY_PRESSURE_PERCENT,
         },
+        ...(profile.source === 'trainlens' ? {} : { code: { python: memoryCode(percent, memory.peakBytes, device) } }),
       };
   }
   if (!finding && memory.limitBytes && memory.peakRssBytes) {

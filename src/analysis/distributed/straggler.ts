@@ -1,0 +1,103 @@
+/**
+ * The straggler of a job: the rank whose mean step is longest, by how much against the median of the other ranks,
+ * and the step category in which it spends the most more than their median does. In a synchronous job every rank waits for the
+ * slowest at each collective, so the straggler's own excess (data loading, compute) is the time the others wait.
+ */
+import type { RankRow, Straggler } from '../../protocol/distributed';
+import type { Finding } from '../../protocol/types';
+
+/** How much slower than the median rank (%) makes a straggler finding, by severity. */
+export const STRAGGLER_PERCENT = { low: 5, medium: 10, high: 25 } as const;
+
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The median of numbers (sorted here; the input is not changed). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The slowest rank against the median rank; undefined with fewer than two ranks that have steps, or when none is
+ * slower than the median.
+ */
+export function stragglerOf(ranks: readonly RankRow[]): Straggler | undefined {
+  const timed = ranks.filter((r) => r.steps > 0);
+  if (timed.length < 2) return undefined;
+  let slowest = timed[0]!;
+  for (const row of timed) if (row.meanStepMs > slowest.meanStepMs) slowest = row;
+  // Against the others: with two ranks the median of all would be halfway to the straggler itself.
+  const others = timed.filter((r) => r !== slowest);
+  const medianStepMs = median(others.map((r) => r.meanStepMs));
+  let category = '';
+  let categoryExcessMs = -Infinity;
+  for (const part of slowest.breakdown) {
+    const typical = median(others.map((r) => r.breakdown.find((b) => b.category === part.category)?.ms ?? 0));
+    if (part.ms - typical > categoryExcessMs) {
+      category = part.category;
+      categoryExcessMs = part.ms - typical;
+    }
+  }
+  const slowerByMs = slowest.meanStepMs - medianStepMs;
+  if (slowerByMs <= 0) return undefined;
+  return {
+    rank: slowest.rank,
+    meanStepMs: slowest.meanStepMs,
+    medianStepMs: round(medianStepMs),
+    slowerByMs: round(slowerByMs),
+    slowerByPercent: medianStepMs > 0 ? round((100 * slowerByMs) / medianStepMs, 2) : 0,
+    category,
+    categoryExcessMs: round(Math.max(categoryExcessMs, 0)),
+  };
+}
+
+/** The `straggler` finding, when the slowest rank is at least {@link STRAGGLER_PERCENT}.low % slower. */
+export function stragglerFinding(straggler: Straggler, rankCount: number): Finding | undefined {
+  const percent = straggler.slowerByPercent;
+  if (percent < STRAGGLER_PERCENT.low) return undefined;
+  const severity = percent >= STRAGGLER_PERCENT.high ? 'high' : percent >= STRAGGLER_PERCENT.medium ? 'medium' : 'low';
+  return {
+    id: 'straggler',
+    severity,
+    title: `rank ${straggler.rank} is ${percent}% slower than the other ranks' median, most of it in ${straggler.category}`,
+    evidence: {
+      rank: straggler.rank,
+      meanStepMs: straggler.meanStepMs,
+      medianStepMs: straggler.medianStepMs,
+      slowerByPercent: percent,
+      category: straggler.category,
+      categoryExcessMs: straggler.categoryExcessMs,
+      ranks: rankCount,
+      threshold: STRAGGLER_PERCENT[severity],
+    },
+    code: { python: stragglerCode(straggler) },
+  };
+}
+
+/** The PyTorch code that evens the ranks' work out, for the category the straggler loses its time in. */
+function stragglerCode(s: Straggler): string {
+  const head = `# Rank ${s.rank} takes ${s.slowerByMs} ms more per step than the other ranks' median (+${s.categoryExcessMs} ms in ${s.category}); every other rank waits for it at each collective.`;
+  const sampler = [
+    '# Give every rank the same number of equally sized batches:',
+    'sampler = DistributedSampler(dataset, shuffle=True, drop_last=True)',
+  ];
+  if (s.category === 'dataloader')
+    return [
+      head,
+      ...sampler,
+      '# and load them ahead of the step on each rank (the slow rank reads its data too slowly):',
+      'loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler,',
+      '                    num_workers=4, pin_memory=True, persistent_workers=True)',
+      'for epoch in range(epochs):',
+      '    sampler.set_epoch(epoch)',
+    ].join('\n');
+  return [
+    head,
+    ...sampler,
+    'loader = DataLoader(dataset, batch_size=batch_size, sampler=sampler, num_workers=4, pin_memory=True)',
+    '# Variable-length inputs: pad or bucket them so each rank gets batches of the same shape,',
+    '# and check the slow rank runs on the same GPU model, clocks and host load as the others.',
+  ].join('\n');
+}
