@@ -42,7 +42,7 @@ export function stragglerSentence(s: Straggler): string {
 export function rankRanges(ranks: readonly number[]): string {
   const sorted = [...ranks].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
@@ -138,7 +138,16 @@ function rankChart(report: DistributedReport, categories: readonly string[]): { 
         x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0 } },
         y: { stacked: true, title: { display: true, text: 'ms per step' } },
       },
-      plugins: { legend: { position: 'bottom' } },
+      plugins: {
+        legend: {
+          position: 'bottom',
+          // The legend's swatches take the first bar's style: without this, the straggler's outline.
+          labels: {
+            generateLabels: (c) =>
+              Chart.defaults.plugins.legend.labels.generateLabels(c).map((l) => ({ ...l, lineWidth: 0 })),
+          },
+        },
+      },
     },
   });
   return { figure: figure.figure, chart };
@@ -178,7 +187,19 @@ export function renderDistributed(root: HTMLElement, view: ProfileView, actions:
   root.append(el('h2', undefined, 'Findings of the job'));
   const findings = el('div');
   findings.id = 'distributed-findings';
-  renderSuggestions(findings, { ...view, report: { ...view.report, findings: report.findings } }, { canApply: false });
+  // The job's findings as cards like the profile's. Not a copy of `view`: spreading it would read a report's lazy
+  // parts (timeline, memory) before the page has them.
+  const jobView: ProfileView = {
+    kind: 'profile',
+    title: view.title,
+    report: { ...view.report, findings: report.findings },
+    categories: [],
+    steps: [],
+    kernels: [],
+    operators: [],
+    environment: [],
+  };
+  renderSuggestions(findings, jobView, { canApply: false });
   root.append(findings);
   return [chart];
 }
