@@ -13,6 +13,11 @@ The traces:
 - input_bound_workers.json.gz: the same Dataset with num_workers=2;
 - compute_bound.json.gz: bigger matmuls, data already in memory;
 - quoted_label.json: a record_function label with a `"` in it, which the exporter writes unescaped (invalid JSON).
+
+And, in ../pytorch-ddp-gloo/, a real `tensorboard_trace_handler` folder: two processes (torch.distributed, Gloo,
+world size 2, DDP) each profiled for two cycles, `rank<N>.<time>.pt.trace.json.gz` per rank and cycle. Rank 1's
+Dataset sleeps per sample (rank 0's does not), so rank 1 is slow to load its data and rank 0 waits for it in the
+all-reduce. Without Kineto the traces carry no distributedInfo: the rank is in the worker name.
 """
 
 import gzip
@@ -22,11 +27,14 @@ import sys
 import time
 
 import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
 from torch import nn
-from torch.profiler import ProfilerActivity, profile, record_function, schedule
+from torch.nn.parallel import DistributedDataParallel as DDP
+from torch.profiler import ProfilerActivity, profile, record_function, schedule, tensorboard_trace_handler
 from torch.utils.data import DataLoader, Dataset
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "test", "fixtures",
+OUT = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else os.path.join(os.path.dirname(__file__), "..", "test", "fixtures",
                                                             "traces", "pytorch-legacy")
 STEPS = 6
 
@@ -90,8 +98,49 @@ def gzipped(path):
     os.remove(path)
 
 
+DDP_OUT = os.path.join(OUT, "..", "pytorch-ddp-gloo")
+DDP_STEPS = 3
+DDP_CYCLES = 2
+
+
+def ddp_worker(rank, world_size, port):
+    """One rank of a 2-process Gloo DDP job, profiled for DDP_CYCLES cycles by tensorboard_trace_handler."""
+    os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
+    dist.init_process_group("gloo", rank=rank, world_size=world_size)
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    model = DDP(nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 10)))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    # Rank 1 prepares each sample slowly: the imbalance a straggler shows.
+    data = SlowDataset(size=1024, features=64, delay=0.001 if rank == 1 else 0.0)
+    loader = DataLoader(data, batch_size=16, num_workers=0)
+    handler = tensorboard_trace_handler(DDP_OUT, worker_name="rank%d" % rank, use_gzip=True)
+    active = schedule(wait=1, warmup=1, active=DDP_STEPS, repeat=DDP_CYCLES)
+    with profile(activities=[ProfilerActivity.CPU], schedule=active, on_trace_ready=handler) as prof:
+        for step, (x, y) in enumerate(loader):
+            if step >= (DDP_STEPS + 2) * DDP_CYCLES + 1:
+                break
+            loss = loss_fn(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            prof.step()
+    dist.destroy_process_group()
+
+
+def make_ddp_folder():
+    if os.path.isdir(DDP_OUT):
+        shutil.rmtree(DDP_OUT)
+    os.makedirs(DDP_OUT)
+    mp.spawn(ddp_worker, args=(2, 29511), nprocs=2, join=True)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if "--ddp-only" in sys.argv:
+        make_ddp_folder()
+        return
     torch.manual_seed(0)
     torch.set_num_threads(2)
     print("torch", torch.__version__, "kineto available:", torch.autograd.kineto_available())
@@ -117,6 +166,8 @@ def main():
     # broken quote can be seen in the file.
     path = os.path.join(OUT, "quoted_label.json")
     train(DataLoader(FastDataset(size=256, features=32), batch_size=16), tiny(), path, label='forward "main"')
+
+    make_ddp_folder()
 
 
 if __name__ == "__main__":

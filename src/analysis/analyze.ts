@@ -7,10 +7,12 @@ import { ChromeProfileBuilder } from './importers/chrome';
 import { MemoryTimelineBuilder } from './importers/memoryTimeline';
 import { OrtProfileBuilder } from './importers/onnxruntime';
 import { runTracePath, TrainLensProfileBuilder } from './importers/trainlens';
+import { htaReportOf } from './hta/report';
 import { KinetoProfileBuilder } from './kineto/kineto';
 import { isLegacyPyTorch, LegacyPyTorchProfileBuilder } from './kineto/legacy';
 import { repairLegacyTrace, repairNote } from './kineto/legacyRepair';
 import { onnxReportOf } from './onnxReport';
+import { isCpuOnly, shownCategories } from './cpuOnly';
 import type { OpAggregate, Profile } from './profile';
 import { findingsOf } from './rules';
 import { SpanRecorder } from './spans';
@@ -217,7 +219,7 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
   const durations = profile.steps.map((s) => (s.endUs - s.startUs) / 1000).sort((a, b) => a - b);
   const count = durations.length;
   const mean = count ? durations.reduce((a, b) => a + b, 0) / count : 0;
-  const breakdown = profile.categories.map((category) => {
+  const breakdown = shownCategories(profile).map((category) => {
     const ms = count ? profile.steps.reduce((a, s) => a + (s.breakdown[category] ?? 0), 0) / count / 1000 : 0;
     return { category, ms: round(ms), percent: mean > 0 ? round((100 * ms) / mean, 2) : 0 };
   });
@@ -263,6 +265,8 @@ export function analyzeProfile(profile: Profile): AnalysisReport {
     topOperators: rows(profile.operators),
     findings: findingsOf(profile),
     ...(profile.ingest ? { ingest: profile.ingest } : {}),
+    ...(isCpuOnly(profile) ? { cpuOnly: true as const } : {}),
+    ...(profile.hta ? { hta: htaReportOf(profile.hta) } : {}),
     stats: { events: profile.stats.events, megabytes: round(profile.stats.bytes / 1024 / 1024, 1) },
   };
 }

@@ -1,4 +1,4 @@
-import type { DeviceInfo, DistributedInfo, IngestReport, ProfileSource } from '../protocol/analysis';
+import type { DeviceInfo, DistributedInfo, HtaAnalysis, IngestReport, ProfileSource } from '../protocol/analysis';
 import type { OnnxSessionOptions } from '../protocol/onnx';
 import type { RunFailureInfo, RunStatus } from '../protocol/runRecord';
 import type { RankComms } from './distributed/commLedger';
@@ -83,7 +83,11 @@ export interface Profile {
   readonly kernels: readonly OpAggregate[];
   /** CPU-side operators (top level and nested), longest total first. */
   readonly operators: readonly OpAggregate[];
-  /** Kernel launch statistics, when there are kernels. */
+  /**
+   * Kernel launch statistics, when there are kernels, over the analysed trace's kernels (the plugin's view; the
+   * `launch-overhead` rule reads it). HTA's launch statistics ({@link Profile.hta}) differ: they pair each launch
+   * call with its GPU work, leave out the last step, and call a kernel short when its launch call took longer.
+   */
   readonly launches?: {
     readonly kernels: number;
     /** Kernels shorter than 10 µs, and their share of kernel time. */
@@ -163,8 +167,13 @@ export interface Profile {
   /** The spans on their tracks, when the profile was loaded for the timeline view (`loadProfile(…, { spans })`). */
   readonly timeline?: ProfileTimeline;
   /**
-   * Communication and computation kernel time, their overlap and the collectives, over the whole trace as HTA counts
-   * them (Kineto traces with collectives): what the multi-rank analysis compares across ranks.
+   * Holistic Trace Analysis's temporal and idle time breakdowns and kernel launch statistics, by HTA's definitions
+   * (src/analysis/hta), for Kineto traces with GPU events.
+   */
+  readonly hta?: HtaAnalysis;
+  /**
+   * Communication and computation kernel time and their overlap (HTA's definition) within the analysed steps, and
+   * the collectives over the whole trace (Kineto traces with collectives): what the multi-rank analysis compares.
    */
   readonly comms?: RankComms;
   /** What reading the trace left out or converted under the Trace Event Format's rules, with counts. */

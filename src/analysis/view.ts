@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { CompareView, MemoryView, OpStat, ProfileView, TimelineView } from '../protocol/profileView';
 import { analyzeProfile } from './analyze';
+import { shownCategories } from './cpuOnly';
 import { diffProfiles } from './diff';
 import type { OpAggregate, Profile } from './profile';
 
@@ -33,6 +34,7 @@ export function buildProfileView(profile: Profile, options: ProfileViewOptions =
   const stepsUs = profile.steps.reduce((a, s) => a + (s.endUs - s.startUs), 0);
   const timeline = profile.timeline ? timelineOf(profile, options.maxSpans ?? VIEW_MAX_SPANS) : undefined;
   const memory = memoryOf(profile);
+  const categories = shownCategories(profile);
   const environment: Array<readonly [string, string]> = [
     ['Source', SOURCE_LABEL[profile.source]],
     ...profile.devices.map(
@@ -68,12 +70,12 @@ export function buildProfileView(profile: Profile, options: ProfileViewOptions =
         ? `${basename(profile.run.configPath)} · run ${basename(profile.file)}`
         : basename(profile.file)),
     report,
-    categories: profile.categories,
+    categories,
     steps: profile.steps.map((s) => ({
       name: s.name,
       startUs: s.startUs,
       durationUs: s.endUs - s.startUs,
-      breakdownUs: profile.categories.map((c) => s.breakdown[c] ?? 0),
+      breakdownUs: categories.map((c) => s.breakdown[c] ?? 0),
     })),
     kernels: opStats(profile.kernels, stepsUs),
     operators: opStats(profile.operators, stepsUs),

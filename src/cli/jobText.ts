@@ -25,7 +25,11 @@ export function formatJobReport(report: DistributedReport, others: readonly Trac
   );
   if (report.missingRanks?.length)
     lines.push(`Missing ranks: ${rankRanges(report.missingRanks)} (${report.missingRanks.length} with no trace here).`);
-  lines.push('', 'Ranks (mean per step; comm: communication kernel time, overlap: share of it under computation):');
+  lines.push(
+    '',
+    'Ranks (mean per step; comm: collectives over the analysed steps, their kernels or, without a GPU, their CPU',
+    'operations; overlap: share of the communication kernels under computation kernels, as HTA defines it):',
+  );
   lines.push(...rankTable(report.ranks));
   lines.push('', stragglerSentence(report));
   if (report.collectives.length) {
@@ -47,10 +51,11 @@ export function stragglerSentence(report: DistributedReport): string {
   const s = report.straggler;
   const timed = report.ranks.filter((r) => r.steps > 0);
   if (!s && timed.length < 2) return 'Straggler: none (fewer than two ranks with steps).';
-  if (!s) return `Straggler: none; no rank's mean step is longer than the others' median (${timed[0]!.meanStepMs} ms).`;
+  if (!s) return "Straggler: none; no rank works longer per step than the others' median.";
   return (
-    `Straggler: rank ${s.rank}, mean step ${s.meanStepMs} ms, ${s.slowerByPercent}% (${s.slowerByMs} ms) slower than ` +
-    `the other ranks' median (${s.medianStepMs} ms); most of it in ${s.category} (+${s.categoryExcessMs} ms per step).`
+    `Straggler: rank ${s.rank} works ${s.workMs ?? s.meanStepMs} ms per step (its step less communication), ` +
+    `${s.slowerByPercent}% (${s.slowerByMs} ms) more than the other ranks' median (${s.medianWorkMs ?? s.medianStepMs} ms); ` +
+    `most of it in ${s.category} (+${s.categoryExcessMs} ms per step). The others wait for it at each collective.`
   );
 }
 

@@ -2,9 +2,10 @@
  * The analysis as text for a terminal: what `trainlens analyze`, `profile` and `run --profile` print. Only the CLI
  * shows it; the panels and the HTML report draw the same analysis from its JSON.
  */
-import type { AnalysisReport, OpRow } from '../protocol/analysis';
+import { CPU_ONLY_NOTE, type AnalysisReport, type OpRow } from '../protocol/analysis';
 import type { Finding } from '../protocol/types';
 import { maxOf } from '../common/stats';
+import { htaLines } from './htaText';
 
 /** The report as text for a terminal. */
 export function formatReport(report: AnalysisReport): string {
@@ -28,6 +29,7 @@ export function formatReport(report: AnalysisReport): string {
   if (report.run) lines.push(runLine(report.run));
   if (report.steps.note) lines.push(`Note: ${report.steps.note}.`);
   for (const note of report.ingest?.notes ?? []) lines.push(`Read: ${note}.`);
+  if (report.cpuOnly) lines.push(`${CPU_ONLY_NOTE}.`);
   lines.push('', 'Step-time breakdown (mean per step):');
   const width = maxOf(
     report.breakdown.map((b) => b.category.length),
@@ -37,6 +39,7 @@ export function formatReport(report: AnalysisReport): string {
     lines.push(
       `  ${b.category.padEnd(width)}  ${b.ms.toFixed(3).padStart(12)} ms  ${b.percent.toFixed(2).padStart(6)}%`,
     );
+  lines.push(...htaLines(report.hta));
   const table = (title: string, ops: readonly OpRow[]) => {
     if (ops.length === 0) return;
     lines.push('', title);

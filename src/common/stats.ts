@@ -4,7 +4,7 @@
  * The nearest-rank percentile of values sorted ascending: the smallest value with at least `p`% of the values at or
  * below it (p in 0..100). 0 for no values, so a report of an empty run stays finite.
  */
-export function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;

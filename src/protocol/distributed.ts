@@ -49,17 +49,26 @@ export interface RankRow {
   readonly overlapPercent?: number;
 }
 
-/** The slowest rank and why. */
+/**
+ * The rank the others wait for, and why. In a synchronous job every rank waits for the slowest at each collective,
+ * so step times even out and the waiting shows as communication on the others: the straggler is the rank with the
+ * most work per step (its mean step less its communication), against the median of the other ranks.
+ */
 export interface Straggler {
   readonly rank: number;
   readonly meanStepMs: number;
   /** Median of the other ranks' mean step times (with two ranks: the other one's). */
   readonly medianStepMs: number;
+  /** How much more it works per step than the other ranks' median (ms, and % of that median). */
   readonly slowerByMs: number;
   readonly slowerByPercent: number;
   /** The category in which it spends the most more than the median rank, and by how much per step (ms). */
   readonly category: string;
   readonly categoryExcessMs: number;
+  /** Its work per step: mean step less communication (the category, or the exposed communication kernels). */
+  readonly workMs?: number;
+  /** The other ranks' median work per step. */
+  readonly medianWorkMs?: number;
 }
 
 /** One collective type over the job (all ranks read). */

@@ -29,6 +29,16 @@ export interface ApplyFindingMessage {
   readonly rerun: boolean;
 }
 
+/**
+ * Sent by the profile panel's Copy on a finding's code. Only the finding's id and the language travel: the host
+ * copies the code of the finding it sent, never text from the webview.
+ */
+export interface CopyFindingCodeMessage {
+  readonly type: 'finding/copy';
+  readonly findingId: string;
+  readonly language: SnippetLanguage;
+}
+
 /** Sent by the run dashboard's Stop button: end the run gracefully (emergency checkpoint). */
 export interface StopRunMessage {
   readonly type: 'run/stop';
@@ -80,6 +90,7 @@ export type WebviewToHostMessage =
   | ReadyMessage
   | RefreshEnvironmentMessage
   | ApplyFindingMessage
+  | CopyFindingCodeMessage
   | StopRunMessage
   | TuneApplyMessage
   | TuneCancelMessage
@@ -200,6 +211,13 @@ export interface OnnxTuneUpdateMessage {
   readonly tuning?: OnnxTuning;
 }
 
+/** Sent by the host after a finding's Copy: its code in `language` is on the clipboard. */
+export interface FindingCopiedMessage {
+  readonly type: 'finding/copied';
+  readonly findingId: string;
+  readonly language: SnippetLanguage;
+}
+
 /** Sent by the host after a Copy: the snippet in `language` is on the clipboard. */
 export interface TuneCopiedMessage {
   readonly type: 'tune/copied';
@@ -237,6 +255,7 @@ export type HostToWebviewMessage =
   | ShowProfileMessage
   | ShowCompareMessage
   | FindingAppliedMessage
+  | FindingCopiedMessage
   | RunUpdateMessage;
 
 /** What the profile panel persists: where its profile came from (the host reloads it) and the open tab. */

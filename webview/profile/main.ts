@@ -16,7 +16,7 @@ import { renderDistributed } from './distributed';
 import { renderMemory, type MemoryHandle } from './memory';
 import { renderOperators } from './operators';
 import { renderOverview } from './overview';
-import { renderSuggestions } from './suggestions';
+import { renderSuggestions, type SuggestionsHandle } from './suggestions';
 import { mountTimeline, type TimelineHandle } from './timeline';
 
 /** What tests and benchmarks can reach on `window.trainlens`. */
@@ -48,7 +48,7 @@ const embedded = document.getElementById('trainlens-data');
 let host: HostChannel<ProfilePanelState> | undefined;
 let state: ProfilePanelState = {};
 let charts: Chart[] = [];
-let onApplied: (findingId: string, ok: boolean, message: string) => void = () => undefined;
+let suggestions: SuggestionsHandle | undefined;
 if (embedded) {
   const data = JSON.parse(embedded.textContent ?? '{}') as { view: ProfileView | CompareView; lazy?: string[] };
   show(withLazyParts(data.view, data.lazy ?? []), false);
@@ -101,7 +101,10 @@ function onMessage(message: HostToWebviewMessage): void {
       show(message.view, false);
       return;
     case 'finding/applied':
-      onApplied(message.findingId, message.ok, message.message);
+      suggestions?.applied(message.findingId, message.ok, message.message);
+      return;
+    case 'finding/copied':
+      suggestions?.copied(message.findingId, message.language);
       return;
     case 'error':
       app.replaceChildren(el('h1', undefined, 'TrainLens profile'), el('p', 'error', message.message));
@@ -203,9 +206,12 @@ function show(view: ProfileView | CompareView, canApply: boolean): void {
         hooks.rendered[id] = performance.now();
       });
     } else if (id === 'suggestions')
-      onApplied = renderSuggestions(panel, view as ProfileView, {
+      suggestions = renderSuggestions(panel, view as ProfileView, {
         canApply,
         apply: (finding, rerun) => host?.post({ type: 'finding/apply', findingId: finding.id, rerun }),
+        ...(host
+          ? { copy: (finding, language) => host?.post({ type: 'finding/copy', findingId: finding.id, language }) }
+          : {}),
       });
     hooks.rendered[id] = performance.now();
   }

@@ -4,6 +4,8 @@ import { Chart, palette } from '../shared/charts';
 import { el } from '../shared/dom';
 import { createFigure } from '../shared/figure';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../shared/format';
+import { readNotes } from './readNotes';
+import { renderHta } from './hta';
 
 /** One KPI tile; `value` is the raw number the text shows (tests compare it with the analysis JSON). */
 function kpi(id: string, label: string, text: string, value: number, detail?: string): HTMLElement {
@@ -77,6 +79,7 @@ export function renderOverview(root: HTMLElement, view: ProfileView): Chart[] {
   tiles.append(...items);
   root.append(tiles);
   if (report.steps.note) root.append(el('p', 'note muted', `Note: ${report.steps.note}.`));
+  root.append(...readNotes(report));
 
   const colors = palette();
   const charts: Chart[] = [];
@@ -167,6 +170,8 @@ export function renderOverview(root: HTMLElement, view: ProfileView): Chart[] {
   thead.append(head);
   table.append(thead, body);
   root.append(table);
+
+  renderHta(root, report.hta);
 
   root.append(el('h2', undefined, 'Environment'));
   const env = el('table', 'environment');

@@ -1,7 +1,8 @@
 /**
- * The straggler of a job: the rank whose mean step is longest, by how much against the median of the other ranks,
- * and the step category in which it spends the most more than their median does. In a synchronous job every rank waits for the
- * slowest at each collective, so the straggler's own excess (data loading, compute) is the time the others wait.
+ * The straggler of a job: the rank with the most work per step (its mean step less its communication), by how much
+ * against the median of the other ranks, and the step category in which it spends the most more than they do. In a
+ * synchronous job every rank waits for the slowest at each collective, so step times even out and the waiting shows
+ * as communication on the others: the straggler's own excess (data loading, compute) is the time they wait.
  */
 import type { RankRow, Straggler } from '../../protocol/distributed';
 import type { Finding } from '../../protocol/types';
@@ -20,37 +21,59 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The slowest rank against the median rank; undefined with fewer than two ranks that have steps, or when none is
- * slower than the median.
+ * A rank's communication per step (ms): its `communication` category, or its communication kernels' time that no
+ * computation overlaps, whichever is larger (the plugin counts collectives' kernels as kernels when no NCCL
+ * operation launched them). Waiting for the other ranks at a collective is in it.
+ */
+export function communicationPerStepMs(row: RankRow): number {
+  const category = row.breakdown.find((b) => b.category === 'communication')?.ms ?? 0;
+  const exposed = row.steps > 0 ? (row.communicationMs * (1 - (row.overlapPercent ?? 0) / 100)) / row.steps : 0;
+  return Math.max(category, row.overlapPercent !== undefined ? exposed : 0);
+}
+
+/**
+ * The rank with the most work per step against the other ranks' median, and the category (communication aside) in
+ * which it spends the most more than they do; undefined with fewer than two ranks that have steps, or when no rank
+ * works longer than the others' median.
  */
 export function stragglerOf(ranks: readonly RankRow[]): Straggler | undefined {
   const timed = ranks.filter((r) => r.steps > 0);
   if (timed.length < 2) return undefined;
+  const work = new Map(timed.map((r) => [r, r.meanStepMs - communicationPerStepMs(r)]));
   let slowest = timed[0]!;
-  for (const row of timed) if (row.meanStepMs > slowest.meanStepMs) slowest = row;
+  for (const row of timed) if (work.get(row)! > work.get(slowest)!) slowest = row;
   // Against the others: with two ranks the median of all would be halfway to the straggler itself.
   const others = timed.filter((r) => r !== slowest);
-  const medianStepMs = median(others.map((r) => r.meanStepMs));
-  let category = '';
-  let categoryExcessMs = -Infinity;
-  for (const part of slowest.breakdown) {
-    const typical = median(others.map((r) => r.breakdown.find((b) => b.category === part.category)?.ms ?? 0));
-    if (part.ms - typical > categoryExcessMs) {
-      category = part.category;
-      categoryExcessMs = part.ms - typical;
-    }
-  }
-  const slowerByMs = slowest.meanStepMs - medianStepMs;
+  const medianWorkMs = median(others.map((r) => work.get(r)!));
+  const slowerByMs = work.get(slowest)! - medianWorkMs;
   if (slowerByMs <= 0) return undefined;
+  const { category, excessMs } = excessCategory(slowest, others);
   return {
     rank: slowest.rank,
     meanStepMs: slowest.meanStepMs,
-    medianStepMs: round(medianStepMs),
+    medianStepMs: round(median(others.map((r) => r.meanStepMs))),
     slowerByMs: round(slowerByMs),
-    slowerByPercent: medianStepMs > 0 ? round((100 * slowerByMs) / medianStepMs, 2) : 0,
+    slowerByPercent: medianWorkMs > 0 ? round((100 * slowerByMs) / medianWorkMs, 2) : 0,
     category,
-    categoryExcessMs: round(Math.max(categoryExcessMs, 0)),
+    categoryExcessMs: round(excessMs),
+    workMs: round(work.get(slowest)!),
+    medianWorkMs: round(medianWorkMs),
   };
+}
+
+/** The straggler's category (communication aside) most above the other ranks' median, and by how much (ms). */
+function excessCategory(slowest: RankRow, others: readonly RankRow[]): { category: string; excessMs: number } {
+  let category = '';
+  let excessMs = -Infinity;
+  for (const part of slowest.breakdown) {
+    if (part.category === 'communication') continue;
+    const typical = median(others.map((r) => r.breakdown.find((b) => b.category === part.category)?.ms ?? 0));
+    if (part.ms - typical > excessMs) {
+      category = part.category;
+      excessMs = part.ms - typical;
+    }
+  }
+  return { category, excessMs: Math.max(excessMs, 0) };
 }
 
 /** The `straggler` finding, when the slowest rank is at least {@link STRAGGLER_PERCENT}.low % slower. */
@@ -61,11 +84,12 @@ export function stragglerFinding(straggler: Straggler, rankCount: number): Findi
   return {
     id: 'straggler',
     severity,
-    title: `rank ${straggler.rank} is ${percent}% slower than the other ranks' median, most of it in ${straggler.category}`,
+    title: `rank ${straggler.rank} works ${percent}% longer per step than the other ranks' median, most of it in ${straggler.category}: they wait for it`,
     evidence: {
       rank: straggler.rank,
       meanStepMs: straggler.meanStepMs,
-      medianStepMs: straggler.medianStepMs,
+      workMs: straggler.workMs ?? straggler.meanStepMs,
+      medianWorkMs: straggler.medianWorkMs ?? straggler.medianStepMs,
       slowerByPercent: percent,
       category: straggler.category,
       categoryExcessMs: straggler.categoryExcessMs,
@@ -78,7 +102,7 @@ export function stragglerFinding(straggler: Straggler, rankCount: number): Findi
 
 /** The PyTorch code that evens the ranks' work out, for the category the straggler loses its time in. */
 function stragglerCode(s: Straggler): string {
-  const head = `# Rank ${s.rank} takes ${s.slowerByMs} ms more per step than the other ranks' median (+${s.categoryExcessMs} ms in ${s.category}); every other rank waits for it at each collective.`;
+  const head = `# Rank ${s.rank} works ${s.slowerByMs} ms more per step than the other ranks' median (+${s.categoryExcessMs} ms in ${s.category}); every other rank waits for it at each collective.`;
   const sampler = [
     '# Give every rank the same number of equally sized batches:',
     'sampler = DistributedSampler(dataset, shuffle=True, drop_last=True)',

@@ -4,6 +4,7 @@ import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
 import { mergeRanges, type Ranges } from '../ranges';
 import type { SpanRecorder } from '../spans';
+import { HtaAccumulator } from '../hta/accumulator';
 import { gpuUtilizationOf, smMetricsOf } from './gpuMetrics';
 import { memoryOf } from './memory';
 import { devicesOf, distributedOf } from './metadata';
@@ -117,6 +118,8 @@ export class KinetoProfileBuilder {
   private profilerSpan: { start: number; end: number } | undefined;
   private tensorCoreUs = 0;
   private shortKernelUs = 0;
+  /** HTA's breakdowns and launch statistics, fed every complete event (src/analysis/hta). */
+  private readonly hta = new HtaAccumulator();
   /** Communication and computation kernel intervals and collectives, for the multi-rank analysis. */
   private readonly comms = new CommLedger();
   events = 0;
@@ -140,6 +143,7 @@ export class KinetoProfileBuilder {
       return;
     }
     if (ph !== 'X') return;
+    this.hta.add(event);
     const cat = typeof event['cat'] === 'string' ? event['cat'] : '';
     let type = EVENT_TYPES.get(cat) ?? EVENT_TYPES.get(cat.toLowerCase());
     if (!type) return;
@@ -272,6 +276,7 @@ export class KinetoProfileBuilder {
     // The GPU metrics cover the analysed span: from the first step's start to the last one's end.
     const span = hasGpu && steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined;
     const kernelTotal = this.kernels.totalUs;
+    const hta = this.hta.build(distributedOf(metadata).distributed?.rank);
     const comms = this.comms.build(steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined);
     return {
       source: 'kineto',
@@ -306,6 +311,7 @@ export class KinetoProfileBuilder {
           }
         : {}),
       ...memoryOf(this.memoryT.view(), this.memoryBytes.view(), this.memoryReserved.view(), this.memoryDevice.view()),
+      ...(hta ? { hta } : {}),
       ...(comms ? { comms } : {}),
       stats: { events: this.events, bytes },
     };

@@ -8,6 +8,7 @@ import { dominantOp } from './dominantOp';
 import { graphOptimizationsDisabled } from './graphOptimizationsDisabled';
 import { hostSync } from './hostSync';
 import { inputBound } from './inputBound';
+import { kernelWait } from './kernelWait';
 import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
 import { memcpyNodes } from './memcpyNodes';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   lowGpuUtilization,
   commBound,
   launchOverhead,
+  kernelWait,
   memoryPressure,
   ampEligible,
   checkpointOverhead,

@@ -9,7 +9,12 @@ import { buildCompareView, buildProfileView } from '../../analysis/view';
 import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
 import type { Finding } from '../../protocol/types';
 import type { ProfileView } from '../../protocol/profileView';
-import type { ApplyFindingMessage, OpenRankMessage, ProfilePanelState } from '../../protocol/webview';
+import type {
+  ApplyFindingMessage,
+  CopyFindingCodeMessage,
+  OpenRankMessage,
+  ProfilePanelState,
+} from '../../protocol/webview';
 import { fixTarget, type FixTarget } from './fixTarget';
 import { PanelHost, registerPanelSerializer, type PanelKind, type PanelServices, type PanelSource } from './panelHost';
 import { offerOtherTraces } from './traceFolderPicker';
@@ -173,6 +178,7 @@ export class ProfilePanel implements vscode.Disposable {
     this.host = new PanelHost(PROFILE_PANEL, services, source, {
       'finding/apply': (message) => this.applyFinding(message),
       'distributed/openRank': (message) => this.openRank(message),
+      'finding/copy': (message) => this.copyCode(message),
     });
   }
 
@@ -223,6 +229,15 @@ export class ProfilePanel implements vscode.Disposable {
       return;
     }
     await ProfilePanel.open(this.services, vscode.Uri.file(file));
+  }
+
+  /** Copies the code of a finding this panel sent (by id and language, never text from the page). */
+  private async copyCode(message: CopyFindingCodeMessage): Promise<void> {
+    const code = this.findings.find((f) => f.id === message.findingId)?.code?.[message.language];
+    if (code === undefined) return;
+    await vscode.env.clipboard.writeText(code);
+    this.services.log.info(`Copied the ${message.language} code of ${message.findingId}`);
+    this.host.notify({ type: 'finding/copied', findingId: message.findingId, language: message.language });
   }
 
   /** Applies the fix of a finding this panel sent (by id), then re-runs the config when asked. */

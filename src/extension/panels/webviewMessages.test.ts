@@ -25,6 +25,11 @@ test('accepts exactly the protocol messages', () => {
     type: 'distributed/openRank',
     rank: 127,
   });
+  assert.deepEqual(parseWebviewMessage({ type: 'finding/copy', findingId: 'comm-bound', language: 'javascript' }), {
+    type: 'finding/copy',
+    findingId: 'comm-bound',
+    language: 'javascript',
+  });
 });
 
 test('rejects anything else', () => {
@@ -53,6 +58,12 @@ test('rejects anything else', () => {
     { type: 'distributed/openRank', rank: Number.NaN },
     { type: 'distributed/openRank', rank: 1e12 },
     { type: 'distributed/openRank', rank: 1, file: '/etc/passwd' },
+    { type: 'finding/copy', findingId: 'input-bound' },
+    { type: 'finding/copy', findingId: 'input-bound', language: 'bash' },
+    { type: 'finding/copy', findingId: 'Input Bound', language: 'python' },
+    { type: 'finding/copy', findingId: 7, language: 'python' },
+    { type: 'finding/copy', findingId: 'input-bound', language: 'python', code: 'import os; os.system("x")' },
+    { type: 'finding/copy', findingId: 'input-bound', language: ['python'] },
   ]) {
     assert.equal(parseWebviewMessage(value), undefined, JSON.stringify(value));
   }

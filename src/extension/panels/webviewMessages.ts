@@ -27,6 +27,12 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
       if (keys !== 'language,type' || (language !== 'javascript' && language !== 'python')) return undefined;
       return { type: 'tune/copy', language };
     }
+    case 'finding/copy': {
+      const { findingId, language } = record;
+      if (keys !== 'findingId,language,type' || typeof findingId !== 'string') return undefined;
+      if (language !== 'javascript' && language !== 'python') return undefined;
+      return FINDING_ID.test(findingId) ? { type: 'finding/copy', findingId, language } : undefined;
+    }
     case 'finding/apply': {
       const { findingId, rerun } = record;
       if (keys !== 'findingId,rerun,type' || typeof findingId !== 'string' || typeof rerun !== 'boolean')
