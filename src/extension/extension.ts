@@ -17,6 +17,7 @@ import { ConfigCodeLenses } from './config/codeLens';
 import { optimizeOnnxCommand, profileOnnxCommand, type OnnxServices } from './onnx/onnxCommands';
 import { registerOnnxEditor } from './onnx/onnxEditor';
 import { EnvironmentPanel, registerEnvironmentPanelSerializer } from './panels/environmentPanel';
+import { TraceFolderKey } from './traceFolderKey';
 import { opensAsTraceFolder } from '../analysis/folderView';
 import { ProfilePanel, registerProfilePanelSerializer, type ProfilePanelServices } from './panels/profilePanel';
 
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     engine,
     new ConfigFeatures(),
     vscode.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, new ConfigCodeLenses()),
+    new TraceFolderKey(log),
   );
 
   for (const command of COMMANDS) {
