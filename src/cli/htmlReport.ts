@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadProfile } from '../analysis/analyze';
+import { listTraceFolder } from '../analysis/distributed/folder';
+import { buildFolderView, opensAsTraceFolder, planTraceFolder } from '../analysis/folderView';
 import { TraceError } from '../analysis/ingest/traceReader';
 import type { Profile } from '../analysis/profile';
 import { buildCompareView, buildProfileView } from '../analysis/view';
@@ -82,14 +84,49 @@ export async function loadForReport(target: string, io: CliIo): Promise<Profile>
   });
 }
 
-/** Writes the standalone HTML report of `target` (or of `target` compared with `compareWith`) to `out`. */
+/**
+ * The view of a trace folder: its job (the lowest rank's profile and the Distributed view of all ranks) or its
+ * newest trace; the folder's other traces are listed on stderr with how to report one.
+ */
+export async function loadFolderForReport(dir: string, io: CliIo): Promise<ProfileView> {
+  try {
+    const folder = listTraceFolder(resolve(dir));
+    const plan = planTraceFolder(folder);
+    const view = await buildFolderView(folder, plan, {
+      onRanks: (done, total) => {
+        if (total >= 8 && (done % Math.ceil(total / 8) === 0 || done === total))
+          io.stderr(`report: ${done} of ${total} ranks read\n`);
+      },
+    });
+    if (plan.others.length > 0)
+      io.stderr(
+        `report: ${plan.others.length} more trace${plan.others.length === 1 ? '' : 's'} in ${basename(folder.dir)} ` +
+          `(${plan.others
+            .slice(0, 3)
+            .map((e) => basename(e.file))
+            .join(', ')}${plan.others.length > 3 ? ', …' : ''}); give one to report it alone\n`,
+      );
+    return view;
+  } catch (error) {
+    if (error instanceof TraceError)
+      throw new CliError(`${error.message}.`, ExitCode.usage, undefined, { file: error.file });
+    throw error;
+  }
+}
+
+/**
+ * Writes the standalone HTML report of `target` (a trace, a run or a trace folder; or `target` compared with
+ * `compareWith`) to `out`.
+ */
 export async function writeHtmlReport(target: string, out: string, io: CliIo, compareWith?: string): Promise<void> {
   checkOutputPath(out, 'the report');
   const bundle = readProfileBundle();
-  const profile = await loadForReport(target, io);
-  const view = compareWith
-    ? buildCompareView(profile, await loadForReport(compareWith, io))
-    : buildProfileView(profile);
+  let view: ProfileView | CompareView;
+  if (!compareWith && opensAsTraceFolder(target)) view = await loadFolderForReport(target, io);
+  else {
+    const profile = await loadForReport(target, io);
+    view = compareWith ? buildCompareView(profile, await loadForReport(compareWith, io)) : buildProfileView(profile);
+  }
   const html = renderReportHtml(view, bundle);
   writeOutputFile(out, html, 'the report');
   io.stderr(

@@ -17,6 +17,8 @@ import { ConfigCodeLenses } from './config/codeLens';
 import { optimizeOnnxCommand, profileOnnxCommand, type OnnxServices } from './onnx/onnxCommands';
 import { registerOnnxEditor } from './onnx/onnxEditor';
 import { EnvironmentPanel, registerEnvironmentPanelSerializer } from './panels/environmentPanel';
+import { TraceFolderKey } from './traceFolderKey';
+import { opensAsTraceFolder } from '../analysis/folderView';
 import { ProfilePanel, registerProfilePanelSerializer, type ProfilePanelServices } from './panels/profilePanel';
 
 /** Everything the command handlers share; lives as long as the extension. */
@@ -48,7 +50,10 @@ const handlers: Record<CommandId, (services: Services, argument?: unknown) => Pr
   'trainlens.optimizeOnnx': (services, argument) => optimizeOnnxCommand(onnxServices(services), argument),
   'trainlens.openProfile': async (services, argument) => {
     const target = argument instanceof vscode.Uri ? argument : (await pickProfiles('Open', false))?.[0];
-    if (target) await ProfilePanel.open(panelServices(services), target);
+    if (!target) return;
+    // A folder that is not a TrainLens run is a trace folder (tensorboard_trace_handler's): its job or newest trace.
+    if (opensAsTraceFolder(target.fsPath)) await ProfilePanel.openFolder(panelServices(services), target);
+    else await ProfilePanel.open(panelServices(services), target);
   },
   'trainlens.compareProfiles': async (services, argument) => {
     const first = argument instanceof vscode.Uri ? argument : (await pickProfiles('Before', false))?.[0];
@@ -70,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     engine,
     new ConfigFeatures(),
     vscode.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, new ConfigCodeLenses()),
+    new TraceFolderKey(log),
   );
 
   for (const command of COMMANDS) {
@@ -142,10 +148,10 @@ function onnxServices(services: Services): OnnxServices {
   return { ...services, profilePanel: panelServices(services) };
 }
 
-/** Asks for a trace file (.json, .json.gz) or a run folder. */
+/** Asks for a trace file (.json, .json.gz), a run folder or a trace folder. */
 function pickProfiles(label: string, canSelectMany: boolean): Thenable<vscode.Uri[] | undefined> {
   return vscode.window.showOpenDialog({
-    title: `TrainLens: choose a trace or a run folder (${label})`,
+    title: `TrainLens: choose a trace, a trace folder or a run folder (${label})`,
     openLabel: label,
     canSelectFiles: true,
     canSelectFolders: true,

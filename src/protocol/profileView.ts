@@ -5,6 +5,7 @@
  * as JSON embedded in a report file.
  */
 import type { AnalysisReport } from './analysis';
+import type { DistributedReport } from './distributed';
 import type { ProfileDiff } from './profileDiff';
 
 /** An operator or kernel with all its statistics (the Operators view's table). */
@@ -83,6 +84,11 @@ export interface ProfileView {
   readonly environment: ReadonlyArray<readonly [string, string]>;
   /** The config file the findings' fixes edit (TrainLens runs), when known. */
   readonly configPath?: string;
+  /**
+   * The job this profile is one rank of (a trace folder of several ranks): the Distributed view compares the ranks;
+   * the other views show this one.
+   */
+  readonly distributed?: DistributedReport;
 }
 
 /** What the compare view shows: the two profiles' titles and their diff. */

@@ -76,6 +76,15 @@ export interface OnnxOptimizeMessage {
   readonly type: 'onnx/optimize';
 }
 
+/**
+ * Sent by the profile panel's Distributed view when the user opens one rank's profile from its row. Only the rank
+ * travels: the host opens the trace it holds for that rank, never a path from the webview.
+ */
+export interface OpenRankMessage {
+  readonly type: 'distributed/openRank';
+  readonly rank: number;
+}
+
 /** Everything a webview may send to the host. */
 export type WebviewToHostMessage =
   | ReadyMessage
@@ -87,7 +96,8 @@ export type WebviewToHostMessage =
   | TuneCancelMessage
   | TuneCopyMessage
   | OnnxProfileMessage
-  | OnnxOptimizeMessage;
+  | OnnxOptimizeMessage
+  | OpenRankMessage;
 
 /** Sent by the host to the environment panel with a fresh report from the engine. */
 export interface EnvironmentUpdateMessage {

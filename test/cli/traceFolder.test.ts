@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { AnalysisReport } from '../../src/protocol/analysis';
 import type { DistributedReport, RankRow } from '../../src/protocol/distributed';
+import { readTemplate, writeReplica } from '../support/rankTraces';
 import { ROOT, trainlens } from '../support/cli';
 
 // The job folders: see test/fixtures/traces/README.md (rank 1 of job-2ranks is rank 0 made 8% slower).
@@ -141,6 +142,32 @@ describe('analyze the tensorboard_trace_handler folder of a real 2-process Gloo 
     const allReduce = job.collectives.find((c) => c.type === 'all_reduce');
     assert.deepEqual(allReduce?.names, ['gloo:all_reduce']);
     assert.match(text, /Straggler: rank 1 works [\d.]+ ms per step .* most of it in dataloader/);
+  });
+});
+
+describe('analyze a 24-rank job replicated from a real rank, one rank 30% slower', async () => {
+  const folder = join(dir, 'job24');
+  mkdirSync(folder);
+  const template = await readTemplate(join(TRACES, 'hta_sampled_rank0_ws128.json.gz'));
+  for (let rank = 0; rank < 24; rank++)
+    await writeReplica(join(folder, `rank${rank}.${1_700_000_000_000 + rank}.pt.trace.json.gz`), template, {
+      rank,
+      worldSize: 24,
+      shiftUs: rank * 13,
+      dilate: rank === 17 ? 1.3 : 1,
+      gzipLevel: 1,
+    });
+  const job = JSON.parse(analyze(folder, 'json')) as DistributedReport;
+  const text = analyze(folder, 'text');
+
+  it('names rank 17 the straggler, about 30% slower, and shows the table compactly', () => {
+    assert.equal(job.ranks.length, 24);
+    assert.equal(job.straggler?.rank, 17);
+    assert.ok(Math.abs(job.straggler.slowerByPercent - 30) < 1, String(job.straggler?.slowerByPercent));
+    assert.equal(job.findings.find((f) => f.id === 'straggler')?.severity, 'high');
+    assert.match(text, /^\s+17\s+2\s+799\.656\s/m);
+    assert.match(text, /… 12 more ranks with mean steps from 615\.12 to 615\.12 ms/);
+    assert.match(text, /Straggler: rank 17 works /);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The profile panel (and the standalone HTML report, which embeds the same bundle): five views of one profile,
- * Overview, Operators, Timeline, Memory and Suggestions, or the Compare view of two. In VS Code the data arrives
+ * Overview, Operators, Timeline, Memory and Suggestions (and Distributed first when the profile is one rank of a
+ * job), or the Compare view of two. In VS Code the data arrives
  * from the host after the ready handshake; in a report file it is embedded in the page as JSON.
  */
 import './profile.css';
@@ -11,6 +12,7 @@ import { el } from '../shared/dom';
 import { registerToolkit, createTag } from '../shared/toolkit';
 import { connectToHost, type HostChannel } from '../shared/vscodeApi';
 import { renderCompare } from './compare';
+import { renderDistributed } from './distributed';
 import { renderMemory, type MemoryHandle } from './memory';
 import { renderOperators } from './operators';
 import { renderOverview } from './overview';
@@ -34,6 +36,8 @@ const TABS = [
   { id: 'memory', label: 'Memory' },
   { id: 'suggestions', label: 'Suggestions' },
 ] as const;
+/** The tab of a job's ranks side by side, first when the profile is part of one. */
+const DISTRIBUTED_TAB = { id: 'distributed', label: 'Distributed' } as const;
 
 registerToolkit();
 const app = document.getElementById('app') as HTMLElement;
@@ -130,13 +134,14 @@ function show(view: ProfileView | CompareView, canApply: boolean): void {
     'muted',
     `${view.report.source} · ${view.report.steps.count} steps · ${view.report.findings.length} findings`,
   );
+  const tabList = view.distributed ? [DISTRIBUTED_TAB, ...TABS] : TABS;
   const tablist = el('div', 'tabs');
   tablist.setAttribute('role', 'tablist');
   tablist.setAttribute('aria-label', 'Profile views');
   const panels = new Map<string, HTMLElement>();
   const tabs = new Map<string, HTMLButtonElement>();
   const rendered = new Set<string>();
-  for (const { id, label } of TABS) {
+  for (const { id, label } of tabList) {
     const tab = el('button', 'tab', label);
     tab.type = 'button';
     tab.id = `tab-${id}`;
@@ -146,7 +151,7 @@ function show(view: ProfileView | CompareView, canApply: boolean): void {
       tab.append(' ', createTag(String(view.report.findings.length)));
     tab.addEventListener('click', () => select(id));
     tab.addEventListener('keydown', (event) => {
-      const ids = TABS.map((t) => t.id as string);
+      const ids = tabList.map((t) => t.id as string);
       const at = ids.indexOf(id);
       const next =
         event.key === 'ArrowRight'
@@ -176,7 +181,13 @@ function show(view: ProfileView | CompareView, canApply: boolean): void {
   app.replaceChildren(title, subtitle, tablist, ...panels.values());
 
   function render(id: string, panel: HTMLElement): void {
-    if (id === 'overview') charts.push(...renderOverview(panel, view as ProfileView));
+    if (id === 'distributed')
+      charts.push(
+        ...renderDistributed(panel, view as ProfileView, {
+          ...(host ? { openRank: (rank: number) => host?.post({ type: 'distributed/openRank', rank }) } : {}),
+        }),
+      );
+    else if (id === 'overview') charts.push(...renderOverview(panel, view as ProfileView));
     else if (id === 'operators') charts.push(...renderOperators(panel, view as ProfileView));
     else if (id === 'timeline') {
       return whenParsed(() => {
@@ -222,6 +233,7 @@ function show(view: ProfileView | CompareView, canApply: boolean): void {
     } else if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`);
   }
   hooks.show = select;
-  const initial = (state.tab ?? location.hash.slice(1)) || 'overview';
-  select(TABS.some((t) => t.id === initial) ? initial : 'overview');
+  const first = tabList[0].id;
+  const initial = (state.tab ?? location.hash.slice(1)) || first;
+  select(tabList.some((t) => t.id === initial) ? initial : first);
 }

@@ -5,13 +5,9 @@
  * not grow with the trace.
  */
 import { intersectRanges, sumRanges, type Ranges } from '../ranges';
+import { KernelKind, kernelKind } from '../hta/classify';
 import { IntervalUnion } from './intervalUnion';
 
-/** HTA's communication kernels (`CommunicateKernelGroupingPattern`). */
-const COMM_KERNEL = /^nccl|^hip|^hccl|ncclKernel/;
-/** What HTA's `ComputeKernelGroupingPattern` excludes (it matches inversely): the rest is computation. */
-const NOT_COMPUTE =
-  /^nccl|Memcpy|Memset|dma|^.*Sync|^Stream Wait Event|cuda.*LaunchKernel|^runFunction|^hip|^job_exe|^packet|^pe_exe|^cpum_exe_subgraph|^hccl|^collective_subgraph_execution/;
 /** CPU-side collectives (NCCL, Gloo), for traces without communication kernels (CPU-only jobs). */
 const CPU_COLLECTIVE = /^(nccl|gloo):/;
 /** Bytes per element of the `dtype` names PyTorch writes in `record_param_comms` and NCCL kernel args. */
@@ -81,11 +77,13 @@ export class CommLedger {
   /** Takes one event by its Kineto type (`kernel`, `operator`, `user_annotation`, …), as the builder classified it. */
   add(type: string, name: string, start: number, end: number, args: unknown): void {
     if (type === 'kernel') {
-      if (COMM_KERNEL.test(name)) {
+      // HTA's kernel kinds by name: communication, and computation (what its compute pattern does not exclude).
+      const kind = kernelKind(name);
+      if (kind === KernelKind.Communication) {
         this.comm.add(start, end);
         const collective = collectiveType(stringArg(args, 'Collective name') ?? name);
         tally(this.kernelTallies, collective, name, end - start, bytesOf(args));
-      } else if (!NOT_COMPUTE.test(name)) this.compute.add(start, end);
+      } else if (kind === KernelKind.Compute) this.compute.add(start, end);
     } else if ((type === 'operator' || type === 'user_annotation') && CPU_COLLECTIVE.test(name)) {
       this.cpuComm.add(start, end);
       tally(this.cpuTallies, collectiveType(name), name, end - start, bytesOf(args));

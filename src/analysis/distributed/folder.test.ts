@@ -125,6 +125,11 @@ describe('listTraceFolder', () => {
     assert.throws(() => listTraceFolder(dir), /TrainLens run folder.*analyse it as a run/);
   });
 
+  it('names a run folder that lost its run.json', () => {
+    const dir = folder('broken-run', { 'trace.json': '[]', 'metrics.jsonl': '' });
+    assert.throws(() => listTraceFolder(dir), /not a TrainLens run \(no run\.json\) and has no other trace/);
+  });
+
   it('knows a trace folder from a file and a missing path', () => {
     assert.equal(isTraceFolder(join(root, 'cycles')), true);
     assert.equal(isTraceFolder(join(root, 'cycles', 'rank0.1700000001000.pt.trace.json')), false);

@@ -75,6 +75,11 @@ export function listTraceFolder(dir: string): TraceFolder {
       bytes: stats.size,
     });
   }
+  if (found.length === 0 && names.some((name) => RUN_FILES.has(name)))
+    throw new TraceError(
+      'this folder is not a TrainLens run (no run.json) and has no other trace: analyse a run folder with its run.json, or give a trace file',
+      dir,
+    );
   if (found.length === 0)
     throw new TraceError(
       `the folder has no trace (${skippedFiles} other file${skippedFiles === 1 ? '' : 's'}): ` +

@@ -1,13 +1,23 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { loadProfile } from '../../analysis/analyze';
+import { listTraceFolder } from '../../analysis/distributed/folder';
+import { buildFolderView, opensAsTraceFolder, planTraceFolder, type FolderPlan } from '../../analysis/folderView';
+import { TraceError } from '../../analysis/ingest/traceError';
 import type { Profile } from '../../analysis/profile';
 import { buildCompareView, buildProfileView } from '../../analysis/view';
 import { ConfigEditError, setConfigValueEdits } from '../../config/edit';
 import type { Finding } from '../../protocol/types';
-import type { ApplyFindingMessage, CopyFindingCodeMessage, ProfilePanelState } from '../../protocol/webview';
+import type { ProfileView } from '../../protocol/profileView';
+import type {
+  ApplyFindingMessage,
+  CopyFindingCodeMessage,
+  OpenRankMessage,
+  ProfilePanelState,
+} from '../../protocol/webview';
 import { fixTarget, type FixTarget } from './fixTarget';
 import { PanelHost, registerPanelSerializer, type PanelKind, type PanelServices, type PanelSource } from './panelHost';
+import { offerOtherTraces } from './traceFolderPicker';
 
 /** Profile and compare panels (their view type is also their `onWebviewPanel` activation event). */
 export const PROFILE_PANEL: PanelKind = { viewType: 'trainlens.profile', bundle: 'profile', label: 'profile panel' };
@@ -38,6 +48,30 @@ async function loadWithProgress(target: string): Promise<Profile> {
   );
 }
 
+/** Lists a trace folder and plans what it shows; a folder that cannot be listed is named in the error. */
+function planFolder(dir: string): { folder: ReturnType<typeof listTraceFolder>; plan: FolderPlan } {
+  try {
+    const folder = listTraceFolder(dir);
+    return { folder, plan: planTraceFolder(folder) };
+  } catch (error) {
+    if (error instanceof TraceError) throw new Error(`${dir}: ${error.message}.`, { cause: error });
+    throw error;
+  }
+}
+
+/** Builds a trace folder's view (its job, or its newest trace), showing progress rank by rank. */
+async function folderViewWithProgress(dir: string): Promise<{ view: ProfileView; plan: FolderPlan }> {
+  const { folder, plan } = planFolder(dir);
+  const view = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TrainLens: reading ${basename(dir)}` },
+    (progress) =>
+      buildFolderView(folder, plan, {
+        onRanks: (done, total) => progress.report({ message: `rank ${done} of ${total}`, increment: 100 / total }),
+      }),
+  );
+  return { view, plan };
+}
+
 /**
  * A profile panel: the five views of one profile (a TrainLens run, an imported Kineto/ONNX Runtime/Chrome trace), or
  * the comparison of two. Apply fix edits the run's config through a WorkspaceEdit (undoable, shown in the editor);
@@ -49,6 +83,8 @@ export class ProfilePanel implements vscode.Disposable {
   private readonly host: PanelHost;
   private findings: readonly Finding[] = [];
   private configPath: string | undefined;
+  /** The trace of each rank of the job the panel shows, so Open on a row opens the host's own file for it. */
+  private rankFiles = new Map<number, string>();
 
   /** Opens a panel for the trace file or run directory `target`. */
   static async open(services: ProfilePanelServices, target: vscode.Uri): Promise<ProfilePanel> {
@@ -58,6 +94,22 @@ export class ProfilePanel implements vscode.Disposable {
       placement: vscode.ViewColumn.Active,
     });
     instance.showProfile(profile, target.fsPath);
+    return instance;
+  }
+
+  /**
+   * Opens a panel for a trace folder (`tensorboard_trace_handler`'s): several ranks of one cycle open with the
+   * Distributed view (each rank openable from its row), otherwise the newest trace; the folder's other traces are
+   * offered in a picker.
+   */
+  static async openFolder(services: ProfilePanelServices, dir: vscode.Uri): Promise<ProfilePanel> {
+    const { view, plan } = await folderViewWithProgress(dir.fsPath);
+    const instance = new ProfilePanel(services, {
+      title: `Profile: ${view.title}`,
+      placement: vscode.ViewColumn.Active,
+    });
+    instance.showView(view, dir.fsPath);
+    offerOtherTraces(dir.fsPath, plan.others, (file) => ProfilePanel.open(services, vscode.Uri.file(file)));
     return instance;
   }
 
@@ -111,7 +163,9 @@ export class ProfilePanel implements vscode.Disposable {
       if (state.compareWith) {
         const [a, b] = [await loadWithProgress(state.source), await loadWithProgress(state.compareWith)];
         instance.showCompare(a, b, state.source, state.compareWith);
-      } else instance.showProfile(await loadWithProgress(state.source), state.source);
+      } else if (opensAsTraceFolder(state.source))
+        instance.showView((await folderViewWithProgress(state.source)).view, state.source);
+      else instance.showProfile(await loadWithProgress(state.source), state.source);
     } catch (error) {
       instance.host.show({ type: 'error', message: `Cannot reload ${state.source}: ${(error as Error).message}` });
     }
@@ -123,6 +177,7 @@ export class ProfilePanel implements vscode.Disposable {
   ) {
     this.host = new PanelHost(PROFILE_PANEL, services, source, {
       'finding/apply': (message) => this.applyFinding(message),
+      'distributed/openRank': (message) => this.openRank(message),
       'finding/copy': (message) => this.copyCode(message),
     });
   }
@@ -130,7 +185,12 @@ export class ProfilePanel implements vscode.Disposable {
   /** Shows a profile; `heading` names it instead of its file (an ONNX profile is named after its model). */
   private showProfile(profile: Profile, source: string, heading?: string): void {
     const built = buildProfileView(profile);
-    const view = heading ? { ...built, title: heading } : built;
+    this.showView(heading ? { ...built, title: heading } : built, source);
+  }
+
+  /** Shows a built view; `source` is what the panel reloads after a window reload (a trace, run or trace folder). */
+  private showView(view: ProfileView, source: string): void {
+    this.rankFiles = new Map((view.distributed?.ranks ?? []).map((r) => [r.rank, r.file]));
     this.findings = view.report.findings;
     this.configPath = view.configPath;
     this.host.panel.title = `Profile: ${view.title}`;
@@ -159,6 +219,16 @@ export class ProfilePanel implements vscode.Disposable {
 
   dispose(): void {
     this.host.dispose();
+  }
+
+  /** Opens the profile of a rank of the job this panel shows, from the trace the host holds for it. */
+  private async openRank(message: OpenRankMessage): Promise<void> {
+    const file = this.rankFiles.get(message.rank);
+    if (!file) {
+      this.services.log.warn(`Ignored Open of rank ${message.rank}: the job this panel shows has no such rank.`);
+      return;
+    }
+    await ProfilePanel.open(this.services, vscode.Uri.file(file));
   }
 
   /** Copies the code of a finding this panel sent (by id and language, never text from the page). */

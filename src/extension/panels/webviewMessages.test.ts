@@ -17,6 +17,14 @@ test('accepts exactly the protocol messages', () => {
     findingId: 'input-bound',
     rerun: true,
   });
+  assert.deepEqual(parseWebviewMessage({ type: 'distributed/openRank', rank: 0 }), {
+    type: 'distributed/openRank',
+    rank: 0,
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'distributed/openRank', rank: 127 }), {
+    type: 'distributed/openRank',
+    rank: 127,
+  });
   assert.deepEqual(parseWebviewMessage({ type: 'finding/copy', findingId: 'comm-bound', language: 'javascript' }), {
     type: 'finding/copy',
     findingId: 'comm-bound',
@@ -43,6 +51,13 @@ test('rejects anything else', () => {
     { type: 'tune/copy' },
     { type: 'tune/copy', language: 'rust' },
     { type: 'tune/copy', language: 'python', text: 'rm -rf /' },
+    { type: 'distributed/openRank' },
+    { type: 'distributed/openRank', rank: '1' },
+    { type: 'distributed/openRank', rank: -1 },
+    { type: 'distributed/openRank', rank: 1.5 },
+    { type: 'distributed/openRank', rank: Number.NaN },
+    { type: 'distributed/openRank', rank: 1e12 },
+    { type: 'distributed/openRank', rank: 1, file: '/etc/passwd' },
     { type: 'finding/copy', findingId: 'input-bound' },
     { type: 'finding/copy', findingId: 'input-bound', language: 'bash' },
     { type: 'finding/copy', findingId: 'Input Bound', language: 'python' },

@@ -2,6 +2,8 @@ import type { WebviewToHostMessage } from '../../protocol/webview';
 
 /** Finding ids are kebab-case words (`input-bound`); anything else is not one of ours. */
 const FINDING_ID = /^[a-z][a-z0-9-]{0,63}$/;
+/** The largest rank a job may have (far above any real world size; a bound, so no huge number is looked up). */
+const MAX_RANK = 1 << 20;
 
 /**
  * Validates a message posted by a webview. Webview content is untrusted: anything that is not exactly one of the
@@ -36,6 +38,12 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
       if (keys !== 'findingId,rerun,type' || typeof findingId !== 'string' || typeof rerun !== 'boolean')
         return undefined;
       return FINDING_ID.test(findingId) ? { type: 'finding/apply', findingId, rerun } : undefined;
+    }
+    case 'distributed/openRank': {
+      const { rank } = record;
+      if (keys !== 'rank,type' || typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > MAX_RANK)
+        return undefined;
+      return { type: 'distributed/openRank', rank };
     }
     default:
       return undefined;
