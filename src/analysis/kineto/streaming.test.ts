@@ -166,3 +166,21 @@ test('thousands of generated traces give the same profile with tiny budgets as w
   // Traces in the orders profilers write are settled early; the rest are read again without a budget.
   assert.ok(compared > 2200, `${compared} compared, ${inexact} not exact`);
 });
+
+test('loadProfile reads a trace that defeats settling early again without a budget: the same profile', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadProfile } = await import('../analyze');
+  const dir = mkdtempSync(join(tmpdir(), 'trainlens-streaming-'));
+  try {
+    // A hostile trace whose tiny-budget build is not exact (found by seed, so the test says which).
+    const seed = [...Array(400).keys()].map((i) => 4 * (i + 1)).find((s) => !profileOf(generated(s), 1).exact);
+    assert.ok(seed !== undefined, 'no generated trace defeats settling early');
+    const file = join(dir, `seed${seed}.json`);
+    writeFileSync(file, JSON.stringify({ traceEvents: generated(seed) }));
+    const plain = await loadProfile(file, undefined, { budget: Infinity });
+    assert.deepStrictEqual(await loadProfile(file, undefined, { budget: 1 }), plain, `seed ${seed}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
