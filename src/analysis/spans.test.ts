@@ -34,3 +34,25 @@ test('over the cap, spans are counted as dropped instead of kept', () => {
   assert.equal(t.startUs.length, 3);
   assert.equal(t.dropped, 2);
 });
+
+test('over the cap, the earliest spans are kept whatever the order they come in (ties in the order added)', () => {
+  const spans = new SpanRecorder(4);
+  // Later spans first (as Kineto lists the CPU events before the GPU events), then earlier ones, some tied.
+  const starts = [90, 80, 70, 60, 50, 5, 40, 30, 3, 20, 3, 10, 100];
+  starts.forEach((start, i) => spans.add('t', 't', 'cpu', `op${i}`, start, 1));
+  const t = spans.build();
+  assert.deepEqual([...t.startUs], [3, 3, 5, 10]);
+  assert.deepEqual(
+    [...t.name].map((n) => t.names[n]),
+    ['op8', 'op10', 'op5', 'op11'],
+  );
+  assert.equal(t.dropped, starts.length - 4);
+  const tied = new SpanRecorder(2);
+  for (let i = 0; i < 6; i++) tied.add('t', 't', 'cpu', `tie${i}`, 7, 1);
+  const u = tied.build();
+  assert.deepEqual(
+    [...u.name].map((n) => u.names[n]),
+    ['tie0', 'tie1'],
+  );
+  assert.equal(u.dropped, 4);
+});

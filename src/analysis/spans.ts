@@ -21,7 +21,7 @@ export interface ProfileTimeline {
   readonly durUs: Float64Array;
   /** Nesting depth of each span on its track (a span inside another is one deeper). */
   readonly depth: Uint8Array;
-  /** Spans not kept because the trace had more than the recorder's cap. */
+  /** Spans not kept because the trace had more than the recorder's cap (the latest ones, by start time). */
   readonly dropped: number;
 }
 
@@ -31,7 +31,11 @@ export const MAX_SPANS = 2_000_000;
 /** Overlap below this (µs) is rounding, not nesting. */
 const NEST_TOLERANCE_US = 0.01;
 
-/** Collects spans while a trace streams in; {@link build} sorts them and computes nesting depths. */
+/**
+ * Collects spans while a trace streams in; {@link build} sorts them and computes nesting depths. Over the cap it
+ * keeps the earliest spans by start time (ties in the order added), whatever the file's order: Kineto lists every
+ * CPU event before the GPU events, and the timeline shows the first whole steps, CPU and GPU alike.
+ */
 export class SpanRecorder {
   private readonly trackIds = new Map<string, number>();
   private readonly tracks: Array<{ name: string; kind: TimelineTrack['kind'] }> = [];
@@ -43,14 +47,24 @@ export class SpanRecorder {
   private dur = new Float64Array(4096);
   private length = 0;
   private dropped = 0;
+  /** Once the cap is reached: spans starting at or after this cannot be among the earliest `cap`. */
+  private horizon = Infinity;
 
   constructor(private readonly cap = MAX_SPANS) {}
 
   /** Records a span on the track `key` (created with `label` and `kind` on first use). */
   add(key: string, label: string, kind: TimelineTrack['kind'], name: string, startUs: number, durUs: number): void {
-    if (this.length >= this.cap) {
+    if (startUs >= this.horizon) {
       this.dropped++;
       return;
+    }
+    // A quarter over the cap, the latest spans go (sorting by start costs less than checking every add).
+    if (this.length >= this.cap + Math.ceil(this.cap / 4)) {
+      this.keepEarliest();
+      if (startUs >= this.horizon) {
+        this.dropped++;
+        return;
+      }
     }
     let track = this.trackIds.get(key);
     if (track === undefined) {
@@ -73,7 +87,30 @@ export class SpanRecorder {
   }
 
   get size(): number {
-    return this.length;
+    return Math.min(this.length, this.cap);
+  }
+
+  /** Keeps the `cap` earliest spans (by start, ties in the order added); later spans start at or after the horizon. */
+  private keepEarliest(): void {
+    if (this.length <= this.cap) return;
+    const starts = this.start.slice(0, this.length).sort();
+    const horizon = starts[this.cap - 1]!;
+    let ties = this.cap;
+    for (let i = this.cap - 1; i >= 0 && starts[i] === horizon; i--) ties--;
+    ties = this.cap - ties;
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const start = this.start[i]!;
+      if (start > horizon || (start === horizon && ties-- <= 0)) continue;
+      this.track[kept] = this.track[i]!;
+      this.name[kept] = this.name[i]!;
+      this.start[kept] = start;
+      this.dur[kept] = this.dur[i]!;
+      kept++;
+    }
+    this.dropped += this.length - kept;
+    this.length = kept;
+    this.horizon = horizon;
   }
 
   private grow(): void {
@@ -94,6 +131,7 @@ export class SpanRecorder {
 
   /** The timeline, tracks ordered steps, CPU, GPU, phases, then others (each by first use). */
   build(): ProfileTimeline {
+    this.keepEarliest();
     const n = this.length;
     const kindOrder = { steps: 0, phase: 1, cpu: 2, gpu: 3, other: 4 } as const;
     const trackOrder = this.tracks
