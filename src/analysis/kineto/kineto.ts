@@ -8,7 +8,7 @@ import { HtaAccumulator } from '../hta/accumulator';
 import { gpuUtilizationOfBusy, smMetricsOf } from './gpuMetrics';
 import { IdSet } from './idSet';
 import { LaunchMatcher } from './launches';
-import { memoryOf } from './memory';
+import { MemoryCurves } from './memory';
 import { devicesOf, distributedOf } from './metadata';
 import { Numbers } from './numbers';
 import { DEFAULT_BUDGET, IntervalUnion, unionRanges } from './roles';
@@ -122,11 +122,8 @@ export class KinetoProfileBuilder {
   private readonly steps: StepSpan[] = [];
   private readonly kernels = new OpTotals();
   private readonly operators = new OpTotals();
-  private readonly memoryT = new Numbers();
-  private readonly memoryBytes = new Numbers();
-  private readonly memoryReserved = new Numbers();
-  /** `Device Type` of each memory event: 0 CPU, 1 CUDA. */
-  private readonly memoryDevice = new Numbers();
+  /** The `[memory]` events' curves (`Device Type` 0 CPU, 1 CUDA), decimated past a limit. */
+  private readonly memory = new MemoryCurves();
   private cpuMin = Infinity;
   private cpuMax = -Infinity;
   private shortKernels = 0;
@@ -175,10 +172,12 @@ export class KinetoProfileBuilder {
       const ts = event['ts'];
       const allocated = numberArg(event['args'], 'Total Allocated');
       if (typeof ts === 'number' && allocated !== undefined) {
-        this.memoryT.push(ts);
-        this.memoryBytes.push(allocated);
-        this.memoryReserved.push(numberArg(event['args'], 'Total Reserved') ?? Number.NaN);
-        this.memoryDevice.push(numberArg(event['args'], 'Device Type') ?? 1);
+        this.memory.add(
+          ts,
+          allocated,
+          numberArg(event['args'], 'Total Reserved') ?? Number.NaN,
+          numberArg(event['args'], 'Device Type') ?? 1,
+        );
       }
       return;
     }
@@ -364,7 +363,7 @@ export class KinetoProfileBuilder {
             tensorCores: { kernelUs: kernelTotal, tensorCoreUs: this.tensorCoreUs, fp32MatrixUs: this.matrixUs },
           }
         : {}),
-      ...memoryOf(this.memoryT.view(), this.memoryBytes.view(), this.memoryReserved.view(), this.memoryDevice.view()),
+      ...this.memory.build(),
       ...(hta ? { hta } : {}),
       ...(comms ? { comms } : {}),
       stats: { events: this.events, bytes },
