@@ -3,59 +3,41 @@
  * `JSON.parse` of the same decompressed bytes, on hta_ns_resolution_v100 (15 MB of JSON), alternated in one
  * process; best of 5 each. Prints MB/s and the ratio (target: within 1.5× of JSON.parse).
  *
- * With --large, it also writes a trace of ≥ 1 GB (the same trace's events repeated, shifted in time so the steps
- * follow each other) to the temp folder and reads it with the streaming reader alone (JSON.parse cannot hold 1 GB
- * in one string): throughput and the process's peak RSS.
+ * With --large, it also writes a trace of ≥ 1 GB (the same trace's events repeated, shifted in time and ids so the
+ * steps follow each other, see support/replicated.ts) to the temp folder and reads it with the streaming reader
+ * alone (JSON.parse cannot hold 1 GB in one string): throughput and the process's peak RSS.
  *
- *   npm run bench:ingest [-- FILE.json.gz] [-- --large]
+ * With --huge, it writes a ≥ 10 GiB trace the same way (gzip level 1; with --plain also as plain JSON) and reads
+ * it as `trainlens analyze` does in a child process (support/readChild.ts), so the peak RSS is the reader's alone;
+ * targets: ≥ 100 MB/s and peak RSS ≤ 1 GiB. Then 128 ranks × 30 MB (support/ranks.ts, when present), in a child
+ * too: peak RSS ≤ 1 GiB. Each target prints PASS or FAIL; a FAIL makes the exit status 1. (MB here is MiB.)
+ *
+ *   npm run bench:ingest [-- FILE.json.gz] [-- --large] [-- --huge [--plain]]
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { once } from 'node:events';
-import { createWriteStream, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { pipeline } from 'node:stream/promises';
-import { createGzip, gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { readTrace } from '../src/analysis/ingest/traceReader';
 import { KinetoProfileBuilder } from '../src/analysis/kineto/kineto';
+import { replicaSource, writeReplicated } from './support/replicated';
 
 const args = process.argv.slice(2);
 const large = args.includes('--large');
+const huge = args.includes('--huge');
+const plain = args.includes('--plain');
 const file =
   args.find((a) => !a.startsWith('--')) ??
   join(__dirname, '..', 'test', 'fixtures', 'traces', 'hta_ns_resolution_v100.json.gz');
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+let failed = false;
 
-/** Writes `file`'s events `times` times, shifted by its span each time, as one gzip trace; returns its path. */
-async function writeLarge(times: number): Promise<{ path: string; bytes: number }> {
-  const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
-    traceEvents: Array<Record<string, unknown>>;
-  };
-  const { traceEvents, ...metadata } = parsed;
-  const stamps = traceEvents.map((e) => e['ts']).filter((t): t is number => typeof t === 'number');
-  const span = Math.max(...stamps) - Math.min(...stamps) + 1000;
-  const path = join(tmpdir(), 'trainlens-large-trace.json.gz');
-  const gzip = createGzip({ level: 1 });
-  const done = pipeline(gzip, createWriteStream(path));
-  let bytes = 0;
-  const write = async (text: string) => {
-    bytes += Buffer.byteLength(text);
-    if (!gzip.write(text)) await once(gzip, 'drain');
-  };
-  await write(`${JSON.stringify(metadata).slice(0, -1)}, "traceEvents": [\n`);
-  for (let r = 0; r < times; r++) {
-    const lines: string[] = [];
-    for (const event of traceEvents) {
-      const shifted = typeof event['ts'] === 'number' ? { ...event, ts: event['ts'] + r * span } : event;
-      if (typeof shifted['name'] === 'string' && shifted['name'].startsWith('ProfilerStep#'))
-        shifted['name'] = `ProfilerStep#${r * 1000 + Number(shifted['name'].slice(13))}`;
-      lines.push(JSON.stringify(shifted));
-    }
-    await write(`${r > 0 ? ',\n' : ''}${lines.join(',\n')}`);
-  }
-  await write('\n]}\n');
-  gzip.end();
-  await done;
-  return { path, bytes };
+/** One target's line: PASS or FAIL. */
+function verdict(ok: boolean, what: string): string {
+  if (!ok) failed = true;
+  return `${ok ? 'PASS' : 'FAIL'} ${what}`;
 }
 
 async function streaming(path = file): Promise<number> {
@@ -73,8 +55,8 @@ function whole(): number {
   return performance.now() - started;
 }
 
-async function main(): Promise<void> {
-  const megabytes = gunzipSync(readFileSync(file)).length / 1024 / 1024;
+async function ratio(): Promise<void> {
+  const megabytes = gunzipSync(readFileSync(file)).length / MiB;
   await streaming();
   whole();
   const ours: number[] = [];
@@ -83,32 +65,94 @@ async function main(): Promise<void> {
     ours.push(await streaming());
     baseline.push(whole());
   }
-  const best = (v: number[]) => Math.min(...v);
+  const best = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
+  const times = best(ours) / best(baseline);
   process.stdout.write(
     `${file}: ${megabytes.toFixed(1)} MB of JSON\n` +
       `gunzip + JSON.parse (whole file in memory): ${best(baseline).toFixed(0)} ms = ${(megabytes / (best(baseline) / 1000)).toFixed(1)} MB/s\n` +
       `streaming read + Kineto profile:            ${best(ours).toFixed(0)} ms = ${(megabytes / (best(ours) / 1000)).toFixed(1)} MB/s\n` +
-      `ratio streaming / JSON.parse: ${(best(ours) / best(baseline)).toFixed(2)}× (target ≤ 1.5×); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`,
+      `ratio streaming / JSON.parse: ${times.toFixed(2)}× ${verdict(times <= 1.5, '(target ≤ 1.5×)')}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`,
   );
-  if (!large) return;
-  // Events are written compactly (no indentation), so one repetition is smaller than the file it comes from.
-  const compact = (
-    JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { traceEvents: unknown[] }
-  ).traceEvents
-    .map((e) => JSON.stringify(e).length + 2)
-    .reduce((a, b) => a + b, 0);
-  const times = Math.ceil((1.02 * 1024 ** 3) / compact);
-  const written = await writeLarge(times);
-  global.gc?.();
-  const before = process.resourceUsage().maxRSS / 1024;
-  const ms = await streaming(written.path);
-  const gib = written.bytes / 1024 ** 3;
-  process.stdout.write(
-    `large: ${times} repetitions = ${gib.toFixed(2)} GiB of JSON (${(statSync(written.path).size / 1024 ** 2).toFixed(0)} MiB gzip): ` +
-      `${(ms / 1000).toFixed(1)} s = ${(written.bytes / 1024 ** 2 / (ms / 1000)).toFixed(1)} MB/s; ` +
-      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (before reading it: ${before.toFixed(0)} MiB; target ≤ 1 GiB)\n`,
-  );
-  rmSync(written.path, { force: true });
+}
+
+/** The 1 GiB trace, read in this process by the streaming reader alone. */
+async function largeTrace(): Promise<void> {
+  const source = replicaSource(file);
+  const times = Math.ceil((1.02 * GiB) / source.bytesPerRepetition);
+  const path = join(tmpdir(), 'trainlens-large-trace.json.gz');
+  try {
+    const bytes = await writeReplicated(source, times, path, true);
+    global.gc?.();
+    const before = process.resourceUsage().maxRSS / 1024;
+    const ms = await streaming(path);
+    process.stdout.write(
+      `large: ${times} repetitions = ${(bytes / GiB).toFixed(2)} GiB of JSON (${(statSync(path).size / MiB).toFixed(0)} MiB gzip): ` +
+        `${(ms / 1000).toFixed(1)} s = ${(bytes / MiB / (ms / 1000)).toFixed(1)} MB/s; ` +
+        `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (before reading it: ${before.toFixed(0)} MiB; target ≤ 1 GiB)\n`,
+    );
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+/** Runs `script` (under bench/support) in a child process and parses the JSON line it prints. */
+function child(script: string, ...rest: string[]): Record<string, number> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'support', script), ...rest], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MiB,
+  });
+  if (result.status !== 0) throw new Error(`${script} failed (${result.status ?? result.signal}): ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+/** The ≥ 10 GiB trace, gzip (and plain JSON with --plain), each read by `trainlens analyze`'s path in a child. */
+async function hugeTrace(): Promise<void> {
+  const source = replicaSource(file);
+  const times = Math.ceil((10.05 * GiB) / source.bytesPerRepetition);
+  const free = statfsSync(tmpdir());
+  const freeBytes = free.bavail * free.bsize;
+  for (const gzip of plain ? [true, false] : [true]) {
+    const path = join(tmpdir(), `trainlens-huge-trace.json${gzip ? '.gz' : ''}`);
+    const needed = gzip ? 2 * GiB : 10.2 * GiB;
+    if (freeBytes < needed) {
+      process.stdout.write(
+        `huge (${gzip ? 'gzip' : 'plain'}): skipped, ${(freeBytes / GiB).toFixed(1)} GiB free in ${tmpdir()}\n`,
+      );
+      continue;
+    }
+    try {
+      const writeStarted = performance.now();
+      const bytes = await writeReplicated(source, times, path, gzip);
+      const written = (performance.now() - writeStarted) / 1000;
+      const read = child('readChild.ts', path);
+      const rate = bytes / MiB / read['seconds']!;
+      const rss = read['peakRssBytes']!;
+      process.stdout.write(
+        `huge (${gzip ? `gzip level 1, ${(statSync(path).size / GiB).toFixed(2)} GiB on disk` : 'plain JSON'}): ${times} repetitions = ` +
+          `${(bytes / GiB).toFixed(2)} GiB of JSON, ${read['events']} events, ${read['steps']} steps (written in ${written.toFixed(0)} s)\n` +
+          `  analyze: ${read['seconds']!.toFixed(1)} s = ${rate.toFixed(1)} MB/s ${verdict(rate >= 100, '(target ≥ 100 MB/s)')}; ` +
+          `peak RSS ${(rss / MiB).toFixed(0)} MiB ${verdict(rss <= GiB, '(target ≤ 1 GiB)')}\n`,
+      );
+    } finally {
+      rmSync(path, { force: true });
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  await ratio();
+  if (large) await largeTrace();
+  if (huge) {
+    await hugeTrace();
+    if (existsSync(join(__dirname, 'support', 'ranks.ts'))) {
+      const ranks = child('ranksChild.ts', '128', '30');
+      process.stdout.write(
+        `ranks: ${ranks['ranks']} ranks × 30 MB = ${(ranks['bytes']! / GiB).toFixed(2)} GiB of JSON analysed in ${ranks['seconds']!.toFixed(1)} s; ` +
+          `peak RSS ${(ranks['peakRssBytes']! / MiB).toFixed(0)} MiB ${verdict(ranks['peakRssBytes']! <= GiB, '(target ≤ 1 GiB)')}\n`,
+      );
+    } else process.stdout.write('ranks: bench/support/ranks.ts is not there yet: 128 ranks × 30 MB not measured\n');
+  }
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -43,6 +43,8 @@ export interface LoadOptions {
   readonly spans?: boolean;
   /** The most spans kept (the rest are counted as dropped). */
   readonly maxSpans?: number;
+  /** Raw intervals a Kineto trace's builder holds before it merges them (`KinetoBuilderOptions.budget`). */
+  readonly budget?: number;
 }
 
 type Builder = KinetoProfileBuilder | OrtProfileBuilder | ChromeProfileBuilder;
@@ -68,6 +70,7 @@ export async function loadProfile(
   if (/\.onnx$/i.test(file))
     throw new TraceError('this is an ONNX model, not a profile: profile it with "trainlens onnx" first', file);
 
+  const kinetoOptions = options.budget !== undefined ? { budget: options.budget } : {};
   const sniffed: Array<Record<string, unknown>> = [];
   let builder: Builder | undefined;
   const choose = (): Builder => {
@@ -80,9 +83,9 @@ export async function loadProfile(
         (e['cat'] === 'Session' && e['name'] === 'model_run'),
     );
     const chosen = kineto
-      ? new KinetoProfileBuilder(spans)
+      ? new KinetoProfileBuilder(spans, kinetoOptions)
       : !ort && isLegacyPyTorch(sniffed)
-        ? new LegacyPyTorchProfileBuilder(spans)
+        ? new LegacyPyTorchProfileBuilder(spans, kinetoOptions)
         : ort
           ? new OrtProfileBuilder(spans)
           : new ChromeProfileBuilder(spans);
@@ -138,6 +141,9 @@ export async function loadProfile(
     tally.skip('unclosed-begin', unmatched.begins);
   }
   tally.skip('bad-time', skipped);
+  // A trace in an order no profiler writes defeats aggregating while streaming: read it again holding every event.
+  if (builder instanceof KinetoProfileBuilder && !builder.exact && options.budget !== Infinity)
+    return loadProfile(file, onProgress, { ...options, budget: Infinity });
   let profile: Profile;
   try {
     profile =

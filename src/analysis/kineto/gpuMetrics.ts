@@ -3,7 +3,7 @@
  * estimated SM efficiency and achieved occupancy.
  */
 import type { Profile } from '../profile';
-import { intersectRanges, mergeRanges, sumRanges } from '../ranges';
+import { mergeRanges, windowSum, type Ranges } from '../ranges';
 
 /**
  * GPU utilization: the union of the kernels' intervals over the analysed span (`spanStart` to `spanEnd`) divided by
@@ -17,11 +17,21 @@ export function gpuUtilizationOf(
   timelineStart: number,
   timelineEnd: number,
 ): Required<Pick<Profile, 'gpuUtilization' | 'gpuUtilizationTimeline'>> {
-  const busyRanges = mergeRanges(interleave(kernelStart, kernelEnd));
-  const span = Float64Array.of(spanStart, spanEnd);
-  const busy = sumRanges(intersectRanges(span, busyRanges));
+  const busy = mergeRanges(interleave(kernelStart, kernelEnd));
+  return gpuUtilizationOfBusy(busy, spanStart, spanEnd, timelineStart, timelineEnd);
+}
+
+/** {@link gpuUtilizationOf} from the union of the kernels' intervals (merged ranges). */
+export function gpuUtilizationOfBusy(
+  busyRanges: Ranges,
+  spanStart: number,
+  spanEnd: number,
+  timelineStart: number,
+  timelineEnd: number,
+): Required<Pick<Profile, 'gpuUtilization' | 'gpuUtilizationTimeline'>> {
+  const busy = windowSum(busyRanges, spanStart, spanEnd);
   return {
-    gpuUtilization: span[1]! > span[0]! ? busy / (span[1]! - span[0]!) : 0,
+    gpuUtilization: spanEnd > spanStart ? busy / (spanEnd - spanStart) : 0,
     gpuUtilizationTimeline: utilizationTimeline(busyRanges, timelineStart, timelineEnd),
   };
 }
@@ -44,7 +54,7 @@ export function utilizationTimeline(
   for (let i = 0; i < count; i++) {
     const from = start + i * bucketUs;
     const to = i < count - 1 ? from + bucketUs : end;
-    values.push(to > from ? sumRanges(intersectRanges(Float64Array.of(from, to), busy)) / (to - from) : 0);
+    values.push(to > from ? windowSum(busy, from, to) / (to - from) : 0);
   }
   return { startUs: start, bucketUs, values };
 }

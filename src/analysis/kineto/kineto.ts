@@ -2,13 +2,16 @@ import { CommLedger } from '../distributed/commLedger';
 import { OpTotals } from '../opTotals';
 import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
-import { mergeRanges, type Ranges } from '../ranges';
+import type { Ranges } from '../ranges';
 import type { SpanRecorder } from '../spans';
 import { HtaAccumulator } from '../hta/accumulator';
-import { gpuUtilizationOf, smMetricsOf } from './gpuMetrics';
+import { gpuUtilizationOfBusy, smMetricsOf } from './gpuMetrics';
+import { IdSet } from './idSet';
+import { LaunchMatcher } from './launches';
 import { memoryOf } from './memory';
 import { devicesOf, distributedOf } from './metadata';
 import { Numbers } from './numbers';
+import { DEFAULT_BUDGET, IntervalUnion, unionRanges } from './roles';
 import { analysedSteps, stepBreakdowns, type StepSpan } from './steps';
 
 // Everything `add` uses for each event (these tables, `numberArg`, `record`) stays in this file: under tsx, imports
@@ -69,6 +72,15 @@ function numberArg(args: unknown, ...names: string[]): number | undefined {
   return undefined;
 }
 
+/** Options of {@link KinetoProfileBuilder}. */
+export interface KinetoBuilderOptions {
+  /**
+   * Raw intervals (and launches) held before they are merged into unions or settled (default 65,536).
+   * `Infinity` keeps every event until the end, as the builder did before it aggregated while streaming.
+   */
+  readonly budget?: number;
+}
+
 /**
  * Builds a {@link Profile} from the events of a Kineto (PyTorch profiler) trace, fed one at a time, with the PyTorch
  * profiler plugin's semantics so the numbers match what its overview showed:
@@ -83,22 +95,29 @@ function numberArg(args: unknown, ...names: string[]): number | undefined {
  * - GPU utilization is the union of kernel intervals over the analysed span divided by its length.
  * - Estimated SM efficiency and achieved occupancy come from the kernels' `blocks per SM` and
  *   `est. achieved occupancy %` (see `smMetricsOf`).
+ *
+ * Memory stays bounded by the unions of each role's intervals rather than by the events: raw intervals are merged
+ * into unions as they pass a budget (`roles.ts`), launches are matched to steps as they stream (`launches.ts`), and
+ * a kernel is told communication or compute once its collective could have been seen. Each is exact; where the
+ * trace's order breaks what settling early assumes, {@link exact} turns false (read it again with
+ * `budget: Infinity`).
  */
 export class KinetoProfileBuilder {
-  private readonly roles = Array.from({ length: ROLES }, () => new Numbers());
-  private readonly kernelStart = new Numbers();
-  private readonly kernelEnd = new Numbers();
-  private readonly kernelExternal = new Numbers();
+  private readonly roles: IntervalUnion[];
+  /** Kernels launched by a collective (communication); the other kernels are the KERNEL role. */
+  private readonly commKernels: IntervalUnion;
+  /** Kernels not told communication or compute yet: start, end, external id (flat triples). */
+  private kernelsPending = new Numbers();
+  private kernelsLimit: number;
+  /** External ids of the kernels already counted as compute: a collective with one of them comes too late. */
+  private readonly computeIds = new IdSet();
+  private kernelCount = 0;
+  private readonly launches: LaunchMatcher;
+  private readonly budget: number;
   /** Kernels with a positive `blocks per SM`: start, end, value (flat triples). */
   private readonly blocksPerSm = new Numbers();
   /** Kernels with `est. achieved occupancy %`: start, end, value (flat triples). */
   private readonly occupancy = new Numbers();
-  private readonly runtimeStart = new Numbers();
-  private readonly runtimeEnd = new Numbers();
-  private readonly runtimeCorrelation = new Numbers();
-  private readonly deviceStart = new Numbers();
-  private readonly deviceEnd = new Numbers();
-  private readonly deviceCorrelation = new Numbers();
   private readonly collectiveIds = new Set<number>();
   private readonly steps: StepSpan[] = [];
   private readonly kernels = new OpTotals();
@@ -124,8 +143,29 @@ export class KinetoProfileBuilder {
   private readonly comms = new CommLedger();
   events = 0;
 
+  private lateCollective = false;
+
   /** @param spans where to record the spans for the timeline view, when it is wanted. */
-  constructor(private readonly spans?: SpanRecorder) {}
+  constructor(
+    private readonly spans?: SpanRecorder,
+    options: KinetoBuilderOptions = {},
+  ) {
+    const budget = Math.max(1, options.budget ?? DEFAULT_BUDGET);
+    this.budget = budget;
+    this.roles = Array.from({ length: ROLES }, () => new IntervalUnion(budget));
+    this.commKernels = new IntervalUnion(budget);
+    this.kernelsLimit = budget;
+    this.launches = new LaunchMatcher(this.steps, budget);
+  }
+
+  /**
+   * Whether the aggregates equal what holding every event would give. False only for traces in an order no
+   * profiler writes (a step that starts before launches already settled, a correlation id used twice, a collective
+   * after the kernels it launched were counted): read such a trace again with `budget: Infinity`.
+   */
+  get exact(): boolean {
+    return this.launches.exact && !this.lateCollective;
+  }
 
   /** Takes one trace event. */
   add(event: Record<string, unknown>): void {
@@ -163,9 +203,7 @@ export class KinetoProfileBuilder {
 
     switch (type) {
       case 'kernel': {
-        this.kernelStart.push(ts);
-        this.kernelEnd.push(end);
-        this.kernelExternal.push(numberArg(args, 'external id', 'External id') ?? Number.NaN);
+        this.kernel(ts, end, numberArg(args, 'external id', 'External id') ?? Number.NaN);
         const blocks = numberArg(args, 'blocks per SM');
         if (blocks !== undefined && blocks > 0) this.blocksPerSm.push3(ts, end, blocks);
         const occupancy = numberArg(args, 'est. achieved occupancy %');
@@ -182,19 +220,16 @@ export class KinetoProfileBuilder {
       }
       case 'memcpy':
       case 'memset':
-        this.roles[type === 'memcpy' ? MEMCPY : MEMSET]!.push(ts);
-        this.roles[type === 'memcpy' ? MEMCPY : MEMSET]!.push(end);
+        this.roles[type === 'memcpy' ? MEMCPY : MEMSET]!.push(ts, end);
         this.device(ts, end, args);
         return;
       case 'runtime':
-        this.roles[RUNTIME]!.push(ts);
-        this.roles[RUNTIME]!.push(end);
-        this.runtimeStart.push(ts);
-        this.runtimeEnd.push(end);
-        this.runtimeCorrelation.push(numberArg(args, 'correlation') ?? Number.NaN);
+        this.roles[RUNTIME]!.push(ts, end);
+        this.launches.addRuntime(ts, end, numberArg(args, 'correlation') ?? Number.NaN);
         return;
       case 'step': {
         this.steps.push({ name: name.slice('ProfilerStep#'.length), start: ts, end });
+        this.launches.noteStep(ts, end);
         this.cpu(ts, end);
         return;
       }
@@ -206,16 +241,16 @@ export class KinetoProfileBuilder {
           ((name.startsWith('enumerate(DataLoader)#') && name.endsWith('.__next__')) ||
             name.startsWith('enumerate(DataPipe)#'))
         ) {
-          this.roles[DATALOADER]!.push(ts);
-          this.roles[DATALOADER]!.push(end);
+          this.roles[DATALOADER]!.push(ts, end);
         } else if (COLLECTIVES.has(name)) {
-          this.roles[COMMUNICATION]!.push(ts);
-          this.roles[COMMUNICATION]!.push(end);
+          this.roles[COMMUNICATION]!.push(ts, end);
           const external = numberArg(args, 'external id', 'External id');
-          if (external !== undefined) this.collectiveIds.add(external);
+          if (external !== undefined) {
+            this.collectiveIds.add(external);
+            if (this.computeIds.has(external)) this.lateCollective = true;
+          }
         } else {
-          this.roles[CPU_EXEC]!.push(ts);
-          this.roles[CPU_EXEC]!.push(end);
+          this.roles[CPU_EXEC]!.push(ts, end);
         }
         if (type !== 'user_annotation') this.cpu(ts, end);
         if (type === 'operator') this.operators.add(name, dur);
@@ -250,9 +285,35 @@ export class KinetoProfileBuilder {
   }
 
   private device(start: number, end: number, args: unknown): void {
-    this.deviceStart.push(start);
-    this.deviceEnd.push(end);
-    this.deviceCorrelation.push(numberArg(args, 'correlation') ?? Number.NaN);
+    this.launches.addDevice(start, end, numberArg(args, 'correlation') ?? Number.NaN);
+  }
+
+  private kernel(start: number, end: number, external: number): void {
+    this.kernelCount++;
+    this.kernelsPending.push3(start, end, external);
+    if (this.kernelsPending.length >= 3 * this.kernelsLimit) {
+      this.sortKernels();
+      this.kernelsLimit = Math.max(this.budget, this.kernelsPending.length / 3);
+    }
+  }
+
+  /**
+   * Tells the pending kernels communication (launched by a collective seen so far) or compute. Kineto files list
+   * the CPU operations first, so a collective comes before its kernels; one that comes after kernels already
+   * counted as compute makes the result inexact (see {@link exact}). Kernels without a plain external id wait.
+   */
+  private sortKernels(final = false): void {
+    const data = this.kernelsPending.data;
+    const waiting = new Numbers();
+    for (let i = 0; i < this.kernelsPending.length; i += 3) {
+      const external = data[i + 2]!;
+      if (this.collectiveIds.has(external)) this.commKernels.push(data[i]!, data[i + 1]!);
+      else if (final || external !== external || Number.isSafeInteger(external)) {
+        this.roles[KERNEL]!.push(data[i]!, data[i + 1]!);
+        if (external === external) this.computeIds.add(external);
+      } else waiting.push3(data[i]!, data[i + 1]!, external);
+    }
+    this.kernelsPending = waiting;
   }
 
   private cpu(start: number, end: number): void {
@@ -262,17 +323,11 @@ export class KinetoProfileBuilder {
 
   /** The profile, once every event has been added. */
   build(file: string, metadata: Readonly<Record<string, unknown>>, bytes: number): Profile {
-    const kernelStart = this.kernelStart.view();
-    const kernelEnd = this.kernelEnd.view();
-    const roleRanges = this.roleRanges(kernelStart, kernelEnd);
-    const { steps, stepsNote } = analysedSteps(
-      this.steps,
-      this.cpuMin,
-      this.cpuMax,
-      { start: this.runtimeStart.view(), end: this.runtimeEnd.view(), correlation: this.runtimeCorrelation.view() },
-      { start: this.deviceStart.view(), end: this.deviceEnd.view(), correlation: this.deviceCorrelation.view() },
+    const roleRanges = this.roleRanges();
+    const { steps, stepsNote } = analysedSteps(this.steps, this.cpuMin, this.cpuMax, (sorted) =>
+      this.launches.result(sorted),
     );
-    const hasGpu = kernelStart.length > 0;
+    const hasGpu = this.kernelCount > 0;
     // The GPU metrics cover the analysed span: from the first step's start to the last one's end.
     const span = hasGpu && steps.length > 0 ? { start: steps[0]!.start, end: steps.at(-1)!.end } : undefined;
     const kernelTotal = this.kernels.totalUs;
@@ -287,9 +342,8 @@ export class KinetoProfileBuilder {
       steps: stepBreakdowns(steps, roleRanges),
       ...(stepsNote ? { stepsNote } : {}),
       ...(span
-        ? gpuUtilizationOf(
-            kernelStart,
-            kernelEnd,
+        ? gpuUtilizationOfBusy(
+            unionRanges(roleRanges[KERNEL]!, this.commKernels.ranges()),
             span.start,
             span.end,
             this.profilerSpan?.start ?? this.globalMin,
@@ -303,7 +357,7 @@ export class KinetoProfileBuilder {
       ...(hasGpu
         ? {
             launches: {
-              kernels: kernelStart.length,
+              kernels: this.kernelCount,
               shortKernels: this.shortKernels,
               shortKernelShare: kernelTotal > 0 ? this.shortKernelUs / kernelTotal : 0,
             },
@@ -319,16 +373,12 @@ export class KinetoProfileBuilder {
 
   /**
    * Each role's time ranges, merged, in priority order. Kernels launched by a collective are communication; the
-   * others are compute kernels. The kernels join the role columns here rather than in `add` because the collective
-   * that launched a kernel may come after the kernel in the trace.
+   * others are compute kernels (see `sortKernels`: the collective that launched a kernel may come after it).
    */
-  private roleRanges(kernelStart: Float64Array, kernelEnd: Float64Array): Ranges[] {
-    const kernelExternal = this.kernelExternal.view();
-    for (let i = 0; i < kernelStart.length; i++) {
-      const role = this.collectiveIds.has(kernelExternal[i]!) ? COMMUNICATION : KERNEL;
-      this.roles[role]!.push(kernelStart[i]!);
-      this.roles[role]!.push(kernelEnd[i]!);
-    }
-    return this.roles.map((r) => mergeRanges(r.view()));
+  private roleRanges(): Ranges[] {
+    this.sortKernels(true);
+    return this.roles.map((role, i) =>
+      i === COMMUNICATION ? unionRanges(role.ranges(), this.commKernels.ranges()) : role.ranges(),
+    );
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { Profile } from '../profile';
 import type { SpanRecorder } from '../spans';
-import { KinetoProfileBuilder } from './kineto';
+import { KinetoProfileBuilder, type KinetoBuilderOptions } from './kineto';
 
 /** What the report says about a trace read this way. */
 export const LEGACY_NOTE = 'a PyTorch profiler trace without Kineto (legacy exporter)';
@@ -51,8 +51,8 @@ export function kinetoCategoryOf(event: Readonly<Record<string, unknown>>): stri
 /** A {@link KinetoProfileBuilder} fed legacy events, each in its Kineto form; its profile says how it was read. */
 export class LegacyPyTorchProfileBuilder extends KinetoProfileBuilder {
   /** @param spans where to record the spans for the timeline view, when it is wanted. */
-  constructor(spans?: SpanRecorder) {
-    super(spans);
+  constructor(spans?: SpanRecorder, options?: KinetoBuilderOptions) {
+    super(spans, options);
   }
 
   /** Takes one legacy event (the reader's fresh object, given its category in place). */

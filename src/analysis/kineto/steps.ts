@@ -5,7 +5,7 @@
  */
 import type { ProfileStep } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
-import { intersectRanges, mergeRanges, subtractRanges, sumRanges, type Ranges } from '../ranges';
+import { intersectRanges, mergeRanges, subtractRanges, windowSum, type Ranges } from '../ranges';
 
 /** A step's name (the N of `ProfilerStep#N`) and its span, µs. */
 export interface StepSpan {
@@ -27,18 +27,32 @@ export interface AnalysedSteps {
   readonly stepsNote: string | undefined;
 }
 
+/** What the launches inside each step reached on the device, in the order of the sorted steps. */
+export interface LaunchReach {
+  /** Earliest start and latest end of the device work each step's runtime calls launched (±Infinity: none). */
+  readonly deviceMin: Float64Array;
+  readonly deviceMax: Float64Array;
+  /** Device events matched to each step's runtime calls (one per call and event). */
+  readonly matched: Uint32Array;
+  /** Whether any device event was matched to a step's runtime call. */
+  readonly anyMatched: boolean;
+  /** The latest end, before `t`, of a device event that no step's call launched (−Infinity when none). */
+  unmatchedEndBefore(t: number): number;
+}
+
 /**
  * The steps to analyse: the recorded `ProfilerStep#N` spans in time order (the CPU activity from `cpuStart` to
  * `cpuEnd` as one step "0" when there are none), each extended to the end of the device work its runtime calls
  * launched (the span objects are updated in place), without the trailing steps whose device work the profiler may
- * have missed. Throws when there is neither a step nor CPU activity to analyse.
+ * have missed. `launches` gives what each step's calls reached: the runtime and device event columns (matched
+ * here), or a function of the sorted steps (a streaming matcher). Throws when there is neither a step nor CPU
+ * activity to analyse.
  */
 export function analysedSteps(
   recorded: readonly StepSpan[],
   cpuStart: number,
   cpuEnd: number,
-  runtime: CorrelatedEvents,
-  device: CorrelatedEvents,
+  launches: { runtime: CorrelatedEvents; device: CorrelatedEvents } | ((steps: readonly StepSpan[]) => LaunchReach),
 ): AnalysedSteps {
   let stepsNote: string | undefined;
   let steps = [...recorded].sort((a, b) => a.start - b.start);
@@ -47,7 +61,9 @@ export function analysedSteps(
     steps = [{ name: '0', start: cpuStart, end: cpuEnd }];
     stepsNote = 'the trace has no ProfilerStep markers: the whole trace is analysed as one step';
   }
-  const dropped = extendStepsToDevice(steps, runtime, device);
+  const reach =
+    typeof launches === 'function' ? launches(steps) : matchLaunches(steps, launches.runtime, launches.device);
+  const dropped = extendSteps(steps, reach);
   if (dropped > 0) {
     stepsNote = `the last ${dropped} step${dropped > 1 ? 's were' : ' was'} left out: the profiler may not have captured all the device work ${dropped > 1 ? 'they' : 'it'} launched`;
     steps = steps.slice(0, steps.length - dropped);
@@ -71,18 +87,21 @@ export function stepBreakdowns(steps: readonly StepSpan[], roleRanges: readonly 
   });
   costs.push(slots);
   return steps.map((step) => {
-    const window = Float64Array.of(step.start, step.end);
     const breakdown: Record<string, number> = {};
-    KINETO_CATEGORIES.forEach((category, i) => (breakdown[category] = sumRanges(intersectRanges(window, costs[i]!))));
+    KINETO_CATEGORIES.forEach((category, i) => (breakdown[category] = windowSum(costs[i]!, step.start, step.end)));
     return { name: step.name, startUs: step.start, endUs: step.end, breakdown };
   });
 }
 
 /**
- * Extends each step to the end of the device work launched by runtime calls inside it (in place) and returns how
- * many trailing steps to drop.
+ * Matches runtime calls to the device work they launched (by correlation id) and each call to the step (sorted by
+ * start) that holds it, from all the events at once.
  */
-function extendStepsToDevice(steps: StepSpan[], runtime: CorrelatedEvents, device: CorrelatedEvents): number {
+export function matchLaunches(
+  steps: readonly StepSpan[],
+  runtime: CorrelatedEvents,
+  device: CorrelatedEvents,
+): LaunchReach {
   const { start: runtimeStart, end: runtimeEnd, correlation: runtimeCorrelation } = runtime;
   const { start: deviceStart, end: deviceEnd, correlation: deviceCorrelation } = device;
   // Device work of each correlation id (a runtime call's launches).
@@ -119,13 +138,29 @@ function extendStepsToDevice(steps: StepSpan[], runtime: CorrelatedEvents, devic
     } else if (runtimeStart[rt]! < step.end) r++;
     else s++;
   }
-  if (matchedDevices.size === 0) return 0;
+  return {
+    deviceMin,
+    deviceMax,
+    matched,
+    anyMatched: matchedDevices.size > 0,
+    unmatchedEndBefore: (t) => {
+      let latest = -Infinity;
+      for (let d = 0; d < deviceStart.length; d++)
+        if (!matchedDevices.has(d) && deviceEnd[d]! < t) latest = Math.max(latest, deviceEnd[d]!);
+      return latest;
+    },
+  };
+}
 
+/**
+ * Extends each step to the end of the device work launched by runtime calls inside it (in place) and returns how
+ * many trailing steps to drop.
+ */
+function extendSteps(steps: StepSpan[], reach: LaunchReach): number {
+  const { deviceMin, deviceMax, matched } = reach;
+  if (!reach.anyMatched) return 0;
   let previousEnd = steps[0]!.start;
-  if (Number.isFinite(deviceMin[0]!)) {
-    for (let d = 0; d < deviceStart.length; d++)
-      if (!matchedDevices.has(d) && deviceEnd[d]! < deviceMin[0]!) previousEnd = Math.max(previousEnd, deviceEnd[d]!);
-  }
+  if (Number.isFinite(deviceMin[0]!)) previousEnd = Math.max(previousEnd, reach.unmatchedEndBefore(deviceMin[0]!));
   steps.forEach((step, i) => {
     const start = Math.max(previousEnd, step.start);
     const end = Number.isFinite(deviceMin[i]!) ? Math.max(step.end, deviceMax[i]!, start) : Math.max(step.end, start);
