@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -27,6 +27,7 @@ before(async () => {
         join(ROOT, 'test', 'fixtures', 'traces', 'kineto_gpu_metrics_input.json'),
         'utf8',
       ),
+      ...ddpTraces(),
     },
     'quickstart.trainlens.yaml',
   );
@@ -36,6 +37,13 @@ before(async () => {
 after(async () => {
   await wb?.close();
 });
+
+/** The real tensorboard_trace_handler folder of a 2-process Gloo DDP job (two workers, two cycles), as `ddp/`. */
+function ddpTraces(): Record<string, Uint8Array> {
+  const dir = join(ROOT, 'test', 'fixtures', 'traces', 'pytorch-ddp-gloo');
+  const files = readdirSync(dir).filter((name) => name.endsWith('.pt.trace.json.gz'));
+  return Object.fromEntries(files.map((name) => [`ddp/${name}`, readFileSync(join(dir, name))]));
+}
 
 /** The profile panel's document (VS Code nests it in two iframes); the newest panel when there are several. */
 const panelFrame = (): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
@@ -70,6 +78,37 @@ test('a trace opened from the Explorer shows in the profile panel', async (t) =>
     await wb.shot('profile-trace');
   } catch (error) {
     await wb.shot('failure-profile-trace');
+    t.diagnostic(wb.server.output().slice(-2000));
+    throw error;
+  }
+});
+
+test('a trace-handler folder opened from the Explorer shows its ranks in the Distributed view', async (t) => {
+  try {
+    const folder = page.locator('.explorer-folders-view').getByText('ddp', { exact: true });
+    const tab = page.locator('.tab', { hasText: /^Profile: / }).filter({ hasText: /ddp|rank/ });
+    for (let attempt = 1; ; attempt++) {
+      await folder.click({ button: 'right' });
+      const item = page.locator('.monaco-menu .action-label', { hasText: 'Open Profile' });
+      try {
+        await item.waitFor({ timeout: 10_000 });
+        await page.waitForTimeout(300);
+        await item.click();
+        await tab.first().waitFor({ timeout: 30_000 });
+        break;
+      } catch (error) {
+        await page.keyboard.press('Escape');
+        if (attempt >= 6) throw error;
+      }
+    }
+    const panel = panelFrame();
+    await panel.locator('#ranks-table').waitFor({ timeout: 60_000 });
+    // Both ranks of the newest cycle, side by side, and the straggler named (rank 1 sleeps in its data loader).
+    assert.equal(await panel.locator('#ranks-table tbody tr[data-rank]').count(), 2);
+    assert.match(await panel.locator('#straggler').innerText(), /rank 1/i);
+    await wb.shot('profile-distributed');
+  } catch (error) {
+    await wb.shot('failure-profile-distributed');
     t.diagnostic(wb.server.output().slice(-2000));
     throw error;
   }

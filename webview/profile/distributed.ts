@@ -29,12 +29,18 @@ export function categoryMs(rank: RankRow, category: string): number {
   return rank.breakdown.find((b) => b.category === category)?.ms ?? 0;
 }
 
-/** The straggler in one sentence: which rank, by how much, and in which category. */
+/**
+ * The straggler in one sentence: which rank, how much more it works per step than the others (its step less its
+ * communication: a rank that waits for the straggler has long steps too) and in which category.
+ */
 export function stragglerSentence(s: Straggler): string {
+  const work = s.workMs ?? s.meanStepMs;
+  const median = s.medianWorkMs ?? s.medianStepMs;
   return (
-    `Rank ${s.rank} is the straggler: its mean step, ${formatMs(s.meanStepMs)}, is ${formatMs(s.slowerByMs)} ` +
-    `(${formatPercent(s.slowerByPercent)}) longer than the median rank's ${formatMs(s.medianStepMs)}, most of it ` +
-    `in ${s.category} (${formatMs(s.categoryExcessMs)} more per step).`
+    `Rank ${s.rank} is the straggler: it works ${formatMs(work)} per step (its step less communication), ` +
+    `${formatMs(s.slowerByMs)} (${formatPercent(s.slowerByPercent)}) more than the other ranks' median of ` +
+    `${formatMs(median)}, most of it in ${s.category} (${formatMs(s.categoryExcessMs)} more per step). ` +
+    `Its mean step is ${formatMs(s.meanStepMs)}; the others wait for it at each collective.`
   );
 }
 

@@ -16,7 +16,22 @@ interface RankColumn {
   readonly text: (value: number) => string;
 }
 
-function rankColumns(categories: readonly string[]): RankColumn[] {
+/**
+ * The table's columns. A job without GPU kernels (Gloo on CPUs) has no computation kernels and no overlap to show:
+ * its communication is the collectives' CPU time, and the column says so.
+ */
+function rankColumns(categories: readonly string[], ranks: readonly RankRow[]): RankColumn[] {
+  const kernels = ranks.some((r) => r.computationMs > 0 || r.overlapPercent !== undefined);
+  const communication: RankColumn = {
+    key: 'communicationMs',
+    label: kernels ? 'Comm kernels' : 'Collectives (CPU)',
+    value: (r) => r.communicationMs,
+    text: formatMs,
+  };
+  const device: RankColumn[] = [
+    { key: 'computationMs', label: 'Compute kernels', value: (r) => r.computationMs, text: formatMs },
+    { key: 'overlapPercent', label: 'Overlap', value: (r) => r.overlapPercent, text: formatPercent },
+  ];
   return [
     { key: 'rank', label: 'Rank', value: (r) => r.rank, text: String },
     { key: 'meanStepMs', label: 'Mean step', value: (r) => r.meanStepMs, text: formatMs },
@@ -27,9 +42,8 @@ function rankColumns(categories: readonly string[]): RankColumn[] {
       value: (r: RankRow) => r.breakdown.find((b) => b.category === category)?.ms ?? 0,
       text: formatMs,
     })),
-    { key: 'communicationMs', label: 'Comm kernels', value: (r) => r.communicationMs, text: formatMs },
-    { key: 'computationMs', label: 'Compute kernels', value: (r) => r.computationMs, text: formatMs },
-    { key: 'overlapPercent', label: 'Overlap', value: (r) => r.overlapPercent, text: formatPercent },
+    communication,
+    ...(kernels ? device : []),
   ];
 }
 
@@ -88,7 +102,7 @@ export function renderRankTable(
   categories: readonly string[],
   actions: DistributedActions,
 ): HTMLElement {
-  const columns = rankColumns(categories);
+  const columns = rankColumns(categories, report.ranks);
   let sortKey = 'rank';
   let descending = false;
   const table = el('table', 'ranks');

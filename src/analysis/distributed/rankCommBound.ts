@@ -78,7 +78,7 @@ function mostlySendRecv(comms: RankComms | undefined): boolean {
 /** For a pipeline stage waiting on its neighbours: more micro-batches, so it computes one while it sends another. */
 function pipelineCode(row: RankRow, percent: number): string {
   return [
-    `# Rank ${row.rank}: ${percent}% of each step is exposed communication, mostly send/recv (${row.communicationMs} ms): pipeline`,
+    `# Rank ${row.rank}: ${percent}% of each step is exposed communication, mostly send/recv (${perStepMs(row)} ms per step): pipeline`,
     '# stages waiting for activations from their neighbours. Split each batch into more micro-batches, so a stage',
     '# computes one while the next is in flight, with an interleaved schedule:',
     'from torch.distributed.pipelining import ScheduleInterleaved1F1B',
@@ -86,12 +86,19 @@ function pipelineCode(row: RankRow, percent: number): string {
   ].join('\n');
 }
 
+/** A rank's communication per analysed step (ms, rounded), as the sentences around it speak per step. */
+function perStepMs(row: RankRow): number {
+  return Math.round((row.communicationMs / Math.max(1, row.steps)) * 1000) / 1000;
+}
+
 function ddpCode(row: RankRow, percent: number, bucketMb: number, accumulation: number): string {
   const overlap = row.overlapPercent !== undefined ? `, ${row.overlapPercent}% of it overlapped by compute` : '';
+  // A CPU job (Gloo without GPU kernels) wraps its model without device_ids: DDP refuses them for CPU modules.
+  const gpu = row.computationMs > 0 || row.overlapPercent !== undefined;
   return [
-    `# Rank ${row.rank}: ${percent}% of each step is exposed communication (${row.communicationMs} ms of collectives${overlap}).`,
+    `# Rank ${row.rank}: ${percent}% of each step is exposed communication (${perStepMs(row)} ms of collectives per step${overlap}).`,
     '# Larger gradient buckets mean fewer all-reduces; bucket views avoid a copy into them:',
-    `model = DDP(model, device_ids=[local_rank], bucket_cap_mb=${bucketMb}, gradient_as_bucket_view=True)`,
+    `model = DDP(model, ${gpu ? 'device_ids=[local_rank], ' : ''}bucket_cap_mb=${bucketMb}, gradient_as_bucket_view=True)`,
     `# Accumulate ${accumulation} micro-batches per all-reduce:`,
     `for i, (inputs, targets) in enumerate(loader):`,
     `    sync = (i + 1) % ${accumulation} == 0`,
