@@ -1,5 +1,5 @@
 import { CommLedger } from '../distributed/commLedger';
-import { OpTotals } from '../opTotals';
+import { MAX_NAMES, OpTotals } from '../opTotals';
 import type { Profile } from '../profile';
 import { KINETO_CATEGORIES } from '../profile';
 import type { Ranges } from '../ranges';
@@ -141,6 +141,8 @@ export class KinetoProfileBuilder {
   events = 0;
 
   private lateCollective = false;
+  /** Per kernel name: 1 tensor-core kernel, 2 other matrix kernel, 0 neither (the regular expressions run once). */
+  private readonly kernelKinds = new Map<string, number>();
 
   /** @param spans where to record the spans for the timeline view, when it is wanted. */
   constructor(
@@ -209,8 +211,13 @@ export class KinetoProfileBuilder {
         if (occupancy !== undefined && occupancy >= 0) this.occupancy.push3(ts, end, occupancy);
         this.device(ts, end, args);
         this.kernels.add(name, dur);
-        if (TENSOR_CORE_MARKERS.test(name)) this.tensorCoreUs += dur;
-        else if (MATRIX_KERNEL.test(name)) this.matrixUs += dur;
+        let kind = this.kernelKinds.get(name);
+        if (kind === undefined) {
+          kind = TENSOR_CORE_MARKERS.test(name) ? 1 : MATRIX_KERNEL.test(name) ? 2 : 0;
+          if (this.kernelKinds.size < MAX_NAMES) this.kernelKinds.set(name, kind);
+        }
+        if (kind === 1) this.tensorCoreUs += dur;
+        else if (kind === 2) this.matrixUs += dur;
         if (dur < SHORT_KERNEL_US) {
           this.shortKernels++;
           this.shortKernelUs += dur;
