@@ -10,7 +10,8 @@
  * With --huge, it writes a ≥ 10 GiB trace the same way (gzip level 1; with --plain also as plain JSON) and reads
  * it as `trainlens analyze` does in a child process (support/readChild.ts), so the peak RSS is the reader's alone;
  * targets: ≥ 100 MB/s and peak RSS ≤ 1 GiB. Then 128 ranks × 30 MB (support/ranks.ts, when present), in a child
- * too: peak RSS ≤ 1 GiB. Each target prints PASS or FAIL; a FAIL makes the exit status 1. (MB here is MiB.)
+ * too: peak RSS ≤ 1 GiB. Before those, a trace with a 50 and a 200 MB string member (support/bigString.ts): linear
+ * time, bounded memory. Each target prints PASS or FAIL; a FAIL makes the exit status 1. (MB here is MiB.)
  *
  *   npm run bench:ingest [-- FILE.json.gz] [-- --large] [-- --huge [--plain]]
  */
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readTrace } from '../src/analysis/ingest/traceReader';
 import { KinetoProfileBuilder } from '../src/analysis/kineto/kineto';
+import { writeBigStringTrace } from './support/bigString';
 import { replicaSource, writeReplicated } from './support/replicated';
 
 const args = process.argv.slice(2);
@@ -139,10 +141,32 @@ async function hugeTrace(): Promise<void> {
   }
 }
 
+/** One very large string member (50 and 200 MB): skipped in linear time and bounded memory. */
+async function bigString(): Promise<void> {
+  const runs: Array<{ mb: number; seconds: number; rss: number }> = [];
+  for (const mb of [50, 200]) {
+    const path = join(tmpdir(), `trainlens-big-string-${mb}.json`);
+    try {
+      await writeBigStringTrace(path, mb);
+      const read = child('readChild.ts', path);
+      runs.push({ mb, seconds: read['seconds']!, rss: read['peakRssBytes']! });
+    } finally {
+      rmSync(path, { force: true });
+    }
+  }
+  const [small, big] = runs as [(typeof runs)[0], (typeof runs)[0]];
+  process.stdout.write(
+    `string member: ${runs.map((r) => `${r.mb} MB in ${r.seconds.toFixed(2)} s, peak RSS ${(r.rss / MiB).toFixed(0)} MiB`).join('; ')}: ` +
+      `${verdict(big.seconds <= 6 * small.seconds + 0.5, '(linear: 4× the string, at most 6× the time)')}, ` +
+      `${verdict(big.rss <= small.rss + 64 * MiB, '(bounded: at most 64 MiB more)')}\n`,
+  );
+}
+
 async function main(): Promise<void> {
   await ratio();
   if (large) await largeTrace();
   if (huge) {
+    await bigString();
     await hugeTrace();
     if (existsSync(join(__dirname, 'support', 'ranks.ts'))) {
       const ranks = child('ranksChild.ts', '128', '30');
