@@ -58,6 +58,8 @@ export class LaunchMatcher {
   private readonly index = new CorrelationIndex();
   private readonly slots = new Map<StepSpan, number>();
   private readonly reach: Reach[] = [];
+  /** Slots in the order of their steps' starts. */
+  private readonly byStart: number[] = [];
   /** Slots of settled calls without a correlation id (they match every device event without one). */
   private readonly noIdSlots: number[] = [];
   private settledHigh = -Infinity;
@@ -85,8 +87,20 @@ export class LaunchMatcher {
    */
   noteStep(start: number, end: number): void {
     if (start > this.settledHigh) return;
-    for (const reach of this.reach)
-      if (start < reach.step.start && start <= reach.callsMax && reach.callsMin <= end) this.exact = false;
+    // A step's settled calls start inside it, so only the steps starting within (start, end] can be affected.
+    const byStart = this.byStart;
+    let first = 0;
+    let last = byStart.length;
+    while (first < last) {
+      const mid = (first + last) >>> 1;
+      if (this.reach[byStart[mid]!]!.step.start <= start) first = mid + 1;
+      else last = mid;
+    }
+    for (let i = first; i < byStart.length; i++) {
+      const reach = this.reach[byStart[i]!]!;
+      if (reach.step.start > end) break;
+      if (start <= reach.callsMax && reach.callsMin <= end) this.exact = false;
+    }
     const loose = this.looseStarts.ranges();
     // The first settled call without a step that starts at or after `start`.
     let lo = 0;
@@ -223,6 +237,10 @@ export class LaunchMatcher {
       slot = this.reach.length;
       this.slots.set(step, slot);
       this.reach.push({ step, min: Infinity, max: -Infinity, matched: 0, callsMin: Infinity, callsMax: -Infinity });
+      // Steps are met in start order (mostly): append, else insert in place.
+      let at = this.byStart.length;
+      while (at > 0 && this.reach[this.byStart[at - 1]!]!.step.start > step.start) at--;
+      this.byStart.splice(at, 0, slot);
     }
     return slot;
   }
