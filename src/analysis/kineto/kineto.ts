@@ -112,6 +112,8 @@ export class KinetoProfileBuilder {
   /** External ids of the kernels already counted as compute: a collective with one of them comes too late. */
   private readonly computeIds = new IdSet();
   private kernelCount = 0;
+  /** Compute kernel ranges at which the roles below are next pruned (see `prune`). */
+  private pruneAt: number;
   private readonly launches: LaunchMatcher;
   private readonly budget: number;
   /** Kernels with a positive `blocks per SM`: start, end, value (flat triples). */
@@ -154,6 +156,7 @@ export class KinetoProfileBuilder {
     this.roles = Array.from({ length: ROLES }, () => new IntervalUnion(budget));
     this.commKernels = new IntervalUnion(budget);
     this.kernelsLimit = budget;
+    this.pruneAt = budget;
     this.launches = new LaunchMatcher(this.steps, budget);
   }
 
@@ -320,6 +323,17 @@ export class KinetoProfileBuilder {
       } else waiting.push3(data[i]!, data[i + 1]!, external);
     }
     this.kernelsPending = waiting;
+    if (!final && this.roles[KERNEL]!.size >= this.pruneAt) this.prune();
+  }
+
+  /**
+   * Takes the compute kernels' union out of the roles below them (memcpy to runtime): runtime calls and copies
+   * mostly run while kernels do, so this keeps those unions small. Exact: see `IntervalUnion.without`.
+   */
+  private prune(): void {
+    const kernels = this.roles[KERNEL]!.ranges();
+    for (const role of [MEMCPY, MEMSET, COMMUNICATION, RUNTIME]) this.roles[role]!.without(kernels);
+    this.pruneAt = Math.max(this.budget, 2 * (kernels.length / 2));
   }
 
   private cpu(start: number, end: number): void {

@@ -4,7 +4,7 @@
  * (touching intervals joined, as `mergeRanges` does), so the result is the same, bit for bit, however often and
  * wherever the stream is cut.
  */
-import { mergeRanges, type Ranges } from '../ranges';
+import { mergeRanges, subtractRanges, type Ranges } from '../ranges';
 import { Numbers } from './numbers';
 
 /** Raw intervals held before they are merged (pairs of numbers): about 1 MB per role, until the union is larger. */
@@ -56,6 +56,25 @@ export class IntervalUnion {
     const tail = unionRanges(data.slice(2 * lo, this.merged.length), incoming);
     this.merged.length = 2 * lo;
     for (const value of tail) this.merged.push(value);
+  }
+
+  /**
+   * Removes what `covered` (merged ranges) covers with positive length, joining what touches again. For a role
+   * below the kernels in priority, the kernels' union can be taken out early: the step breakdown only ever
+   * intersects the role with time no kernel runs in, and those pieces stay the same, bit for bit.
+   */
+  without(covered: Ranges): void {
+    this.compact();
+    if (covered.length === 0 || this.merged.length === 0) return;
+    const kept = mergeRanges(subtractRanges(this.merged.view(), covered));
+    const merged = new Numbers();
+    for (const value of kept) merged.push(value);
+    this.merged = merged;
+  }
+
+  /** Ranges held (pairs), raw and merged. */
+  get size(): number {
+    return (this.raw.length + this.merged.length) / 2;
   }
 
   /** The union of every interval pushed. */
