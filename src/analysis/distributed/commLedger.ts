@@ -10,6 +10,8 @@ import { IntervalUnion } from './intervalUnion';
 
 /** CPU-side collectives (NCCL, Gloo), for traces without communication kernels (CPU-only jobs). */
 const CPU_COLLECTIVE = /^(nccl|gloo):/;
+/** Kernel names whose kind is remembered (a trace has a few thousand distinct ones). */
+const MAX_KINDS = 1 << 16;
 /** Bytes per element of the `dtype` names PyTorch writes in `record_param_comms` and NCCL kernel args. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
   Float: 4,
@@ -73,12 +75,18 @@ export class CommLedger {
   private readonly cpuComm = new IntervalUnion();
   private readonly kernelTallies = new Map<string, Tally>();
   private readonly cpuTallies = new Map<string, Tally>();
+  /** Each kernel name's kind, tested once (the patterns cost more than a lookup); bounded like the builder's. */
+  private readonly kinds = new Map<string, KernelKind>();
 
   /** Takes one event by its Kineto type (`kernel`, `operator`, `user_annotation`, …), as the builder classified it. */
   add(type: string, name: string, start: number, end: number, args: unknown): void {
     if (type === 'kernel') {
       // HTA's kernel kinds by name: communication, and computation (what its compute pattern does not exclude).
-      const kind = kernelKind(name);
+      let kind = this.kinds.get(name);
+      if (kind === undefined) {
+        kind = kernelKind(name);
+        if (this.kinds.size < MAX_KINDS) this.kinds.set(name, kind);
+      }
       if (kind === KernelKind.Communication) {
         this.comm.add(start, end);
         const collective = collectiveType(stringArg(args, 'Collective name') ?? name);
