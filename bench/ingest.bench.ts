@@ -87,7 +87,7 @@ async function ratio(): Promise<void> {
 async function largeTrace(): Promise<void> {
   const source = replicaSource(file, compact);
   const times = Math.ceil((1.02 * GiB) / source.bytesPerRepetition);
-  const path = join(tmpdir(), 'trainlens-large-trace.json.gz');
+  const path = join(tmpdir(), `trainlens-large-trace-${process.pid}.json.gz`);
   try {
     const bytes = await writeReplicated(source, times, path, true);
     global.gc?.();
@@ -120,7 +120,7 @@ async function hugeTrace(): Promise<void> {
   const free = statfsSync(tmpdir());
   const freeBytes = free.bavail * free.bsize;
   for (const gzip of plain ? [true, false] : [true]) {
-    const path = join(tmpdir(), `trainlens-huge-trace.json${gzip ? '.gz' : ''}`);
+    const path = join(tmpdir(), `trainlens-huge-trace-${process.pid}.json${gzip ? '.gz' : ''}`);
     const needed = gzip ? 2 * GiB : 10.2 * GiB;
     if (freeBytes < needed) {
       process.stdout.write(
@@ -151,7 +151,7 @@ async function hugeTrace(): Promise<void> {
 async function bigString(): Promise<void> {
   const runs: Array<{ mb: number; seconds: number; rss: number }> = [];
   for (const mb of [50, 200]) {
-    const path = join(tmpdir(), `trainlens-big-string-${mb}.json`);
+    const path = join(tmpdir(), `trainlens-big-string-${process.pid}-${mb}.json`);
     try {
       await writeBigStringTrace(path, mb);
       const read = child('readChild.ts', path);
