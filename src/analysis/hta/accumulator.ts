@@ -9,40 +9,44 @@
  * that start at or after the last step's start, and the GPU events whose correlated call is not kept.
  */
 import type { HtaAnalysis } from '../../protocol/analysis';
-import { Numbers } from '../kineto/numbers';
 import { temporalBreakdown, idleBreakdown } from './breakdown';
 import { correlationOf, GPU_CATEGORIES, kernelKind, LAUNCH_NAMES, PROFILER_STEP, streamOf } from './classify';
+import { ByteColumn, type Column, IntColumn, TimeColumns } from './columns';
 import { correlate } from './correlate';
 import { launchStats } from './launches';
 
-/** GPU events as columns: rounded start and end, stream, correlation id, kind plus the idle-category flag. */
+/**
+ * GPU events as columns: rounded start and end (offsets from a base shared with {@link CpuColumns}, so only their
+ * differences and comparisons mean anything), stream, correlation id, kind plus the idle-category flag.
+ */
 export interface GpuColumns {
-  readonly start: Float64Array;
-  readonly end: Float64Array;
-  readonly stream: Float64Array;
-  readonly correlation: Float64Array;
-  readonly flags: Float64Array;
+  readonly start: Column;
+  readonly end: Column;
+  readonly stream: Column;
+  readonly correlation: Column;
+  readonly flags: Column;
 }
 
-/** CPU-side events that carry a correlation id: rounded start and end, the id, 1 for a launch call else 0. */
+/** CPU-side events that carry a correlation id: rounded start and end (as in GpuColumns), the id, 1 for a launch. */
 export interface CpuColumns {
-  readonly start: Float64Array;
-  readonly end: Float64Array;
-  readonly correlation: Float64Array;
-  readonly launch: Float64Array;
+  readonly start: Column;
+  readonly end: Column;
+  readonly correlation: Column;
+  readonly launch: Column;
 }
 
 /** Accumulates one trace's events for {@link HtaAccumulator.build}. */
 export class HtaAccumulator {
-  private readonly gpuStart = new Numbers();
-  private readonly gpuEnd = new Numbers();
-  private readonly gpuStream = new Numbers();
-  private readonly gpuCorrelation = new Numbers();
-  private readonly gpuFlags = new Numbers();
-  private readonly cpuStart = new Numbers();
-  private readonly cpuEnd = new Numbers();
-  private readonly cpuCorrelation = new Numbers();
-  private readonly cpuLaunch = new Numbers();
+  private readonly times = new TimeColumns();
+  private readonly gpuStart = this.times.column();
+  private readonly gpuEnd = this.times.column();
+  private readonly gpuStream = new IntColumn();
+  private readonly gpuCorrelation = new IntColumn();
+  private readonly gpuFlags = new ByteColumn();
+  private readonly cpuStart = this.times.column();
+  private readonly cpuEnd = this.times.column();
+  private readonly cpuCorrelation = new IntColumn();
+  private readonly cpuLaunch = new ByteColumn();
   private readonly kinds = new Map<string, number>();
   private readonly stepNames = new Set<string>();
   private lastStepStart = -Infinity;
@@ -72,8 +76,8 @@ export class HtaAccumulator {
     }
     const correlation = correlationOf(args);
     if (correlation < 0) return;
-    this.cpuStart.push(start);
-    this.cpuEnd.push(end);
+    this.times.push(this.cpuStart, start);
+    this.times.push(this.cpuEnd, end);
     this.cpuCorrelation.push(correlation);
     this.cpuLaunch.push(LAUNCH_NAMES.has(name) ? 1 : 0);
   }
@@ -84,8 +88,8 @@ export class HtaAccumulator {
       kind = kernelKind(name);
       this.kinds.set(name, kind);
     }
-    this.gpuStart.push(start);
-    this.gpuEnd.push(end);
+    this.times.push(this.gpuStart, start);
+    this.times.push(this.gpuEnd, end);
     this.gpuStream.push(stream);
     this.gpuCorrelation.push(correlation);
     this.gpuFlags.push(kind | flag);
@@ -112,7 +116,7 @@ export class HtaAccumulator {
     // HTA filters only when there are at least two step names; the cut is the last step's start.
     const lastStepDropped = this.stepNames.size >= 2;
     const cut = lastStepDropped ? (Number.isFinite(this.lastStepStart) ? this.lastStepStart : this.cpuMin) : Infinity;
-    const { kept, cpuRow } = correlate(gpu, cpu, cut, lastStepDropped);
+    const { kept, cpuRow } = correlate(gpu, cpu, this.times.offset(cut), lastStepDropped);
     if (kept.length === 0) return undefined;
     return {
       ...(rank !== undefined ? { rank } : {}),

@@ -3,6 +3,7 @@
  * by correlation id).
  */
 import type { CpuColumns, GpuColumns } from './accumulator';
+import type { Column } from './columns';
 
 /** The kept GPU events (indices, in trace order) and, per GPU event, its CPU-side row (-1 when none). */
 export interface Correlation {
@@ -12,7 +13,7 @@ export interface Correlation {
 
 /**
  * Pairs each GPU event with the earliest CPU-side event of its correlation id. With `filtering` (HTA's default on a
- * trace with several steps), a GPU event is kept only when that call starts before `cut`, the last step's start;
+ * trace with several steps), a GPU event is kept only when that call starts before `cut`, the last step's start (as an offset like the columns' times);
  * without, every GPU event is kept.
  */
 export function correlate(gpu: GpuColumns, cpu: CpuColumns, cut: number, filtering: boolean): Correlation {
@@ -32,7 +33,7 @@ export function correlate(gpu: GpuColumns, cpu: CpuColumns, cut: number, filteri
 }
 
 /** The row of `order` (sorted by correlation, then start) with the first `id`, or -1. */
-function firstWith(order: Uint32Array, correlation: Float64Array, id: number): number {
+function firstWith(order: Uint32Array, correlation: Column, id: number): number {
   let low = 0;
   let high = order.length;
   while (low < high) {
