@@ -7,13 +7,16 @@
  * steps follow each other, see support/replicated.ts) to the temp folder and reads it with the streaming reader
  * alone (JSON.parse cannot hold 1 GB in one string): throughput and the process's peak RSS.
  *
+ * The replicated traces are written in the source's own formatting (Kineto's spaces and newlines), or compactly
+ * with --compact.
+ *
  * With --huge, it writes a ≥ 10 GiB trace the same way (gzip level 1; with --plain also as plain JSON) and reads
  * it as `trainlens analyze` does in a child process (support/readChild.ts), so the peak RSS is the reader's alone;
  * targets: ≥ 100 MB/s and peak RSS ≤ 1 GiB. Then 128 ranks × 30 MB (support/ranks.ts, when present), in a child
  * too: peak RSS ≤ 1 GiB. Before those, a trace with a 50 and a 200 MB string member (support/bigString.ts): linear
  * time, bounded memory. Each target prints PASS or FAIL; a FAIL makes the exit status 1. (MB here is MiB.)
  *
- *   npm run bench:ingest [-- FILE.json.gz] [-- --large] [-- --huge [--plain]]
+ *   npm run bench:ingest [-- FILE.json.gz] [-- --large] [-- --huge [--plain]] [-- --compact]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
@@ -29,6 +32,9 @@ const args = process.argv.slice(2);
 const large = args.includes('--large');
 const huge = args.includes('--huge');
 const plain = args.includes('--plain');
+/** Write the replicated traces compactly (`JSON.stringify`) instead of in the source's own formatting. */
+const compact = args.includes('--compact');
+const formatting = compact ? 'compact' : "the source's formatting";
 const file =
   args.find((a) => !a.startsWith('--')) ??
   join(__dirname, '..', 'test', 'fixtures', 'traces', 'hta_ns_resolution_v100.json.gz');
@@ -79,16 +85,16 @@ async function ratio(): Promise<void> {
 
 /** The 1 GiB trace, read in this process by the streaming reader alone. */
 async function largeTrace(): Promise<void> {
-  const source = replicaSource(file);
+  const source = replicaSource(file, compact);
   const times = Math.ceil((1.02 * GiB) / source.bytesPerRepetition);
-  const path = join(tmpdir(), 'trainlens-large-trace.json.gz');
+  const path = join(tmpdir(), `trainlens-large-trace-${process.pid}.json.gz`);
   try {
     const bytes = await writeReplicated(source, times, path, true);
     global.gc?.();
     const before = process.resourceUsage().maxRSS / 1024;
     const ms = await streaming(path);
     process.stdout.write(
-      `large: ${times} repetitions = ${(bytes / GiB).toFixed(2)} GiB of JSON (${(statSync(path).size / MiB).toFixed(0)} MiB gzip): ` +
+      `large (${formatting}): ${times} repetitions = ${(bytes / GiB).toFixed(2)} GiB of JSON (${(statSync(path).size / MiB).toFixed(0)} MiB gzip): ` +
         `${(ms / 1000).toFixed(1)} s = ${(bytes / MiB / (ms / 1000)).toFixed(1)} MB/s; ` +
         `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (before reading it: ${before.toFixed(0)} MiB; target ≤ 1 GiB)\n`,
     );
@@ -109,12 +115,12 @@ function child(script: string, ...rest: string[]): Record<string, number> {
 
 /** The ≥ 10 GiB trace, gzip (and plain JSON with --plain), each read by `trainlens analyze`'s path in a child. */
 async function hugeTrace(): Promise<void> {
-  const source = replicaSource(file);
+  const source = replicaSource(file, compact);
   const times = Math.ceil((10.05 * GiB) / source.bytesPerRepetition);
   const free = statfsSync(tmpdir());
   const freeBytes = free.bavail * free.bsize;
   for (const gzip of plain ? [true, false] : [true]) {
-    const path = join(tmpdir(), `trainlens-huge-trace.json${gzip ? '.gz' : ''}`);
+    const path = join(tmpdir(), `trainlens-huge-trace-${process.pid}.json${gzip ? '.gz' : ''}`);
     const needed = gzip ? 2 * GiB : 10.2 * GiB;
     if (freeBytes < needed) {
       process.stdout.write(
@@ -130,7 +136,7 @@ async function hugeTrace(): Promise<void> {
       const rate = bytes / MiB / read['seconds']!;
       const rss = read['peakRssBytes']!;
       process.stdout.write(
-        `huge (${gzip ? `gzip level 1, ${(statSync(path).size / GiB).toFixed(2)} GiB on disk` : 'plain JSON'}): ${times} repetitions = ` +
+        `huge (${gzip ? `gzip level 1, ${(statSync(path).size / GiB).toFixed(2)} GiB on disk` : 'plain JSON'}, ${formatting}): ${times} repetitions = ` +
           `${(bytes / GiB).toFixed(2)} GiB of JSON, ${read['events']} events, ${read['steps']} steps (written in ${written.toFixed(0)} s)\n` +
           `  analyze: ${read['seconds']!.toFixed(1)} s = ${rate.toFixed(1)} MB/s ${verdict(rate >= 100, '(target ≥ 100 MB/s)')}; ` +
           `peak RSS ${(rss / MiB).toFixed(0)} MiB ${verdict(rss <= GiB, '(target ≤ 1 GiB)')}\n`,
@@ -145,7 +151,7 @@ async function hugeTrace(): Promise<void> {
 async function bigString(): Promise<void> {
   const runs: Array<{ mb: number; seconds: number; rss: number }> = [];
   for (const mb of [50, 200]) {
-    const path = join(tmpdir(), `trainlens-big-string-${mb}.json`);
+    const path = join(tmpdir(), `trainlens-big-string-${process.pid}-${mb}.json`);
     try {
       await writeBigStringTrace(path, mb);
       const read = child('readChild.ts', path);
