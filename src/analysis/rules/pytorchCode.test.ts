@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { handMadeProfile } from './handMadeProfile';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Finding } from '../../protocol/types';
 import { loadProfile } from '../analyze';
-import type { Profile } from '../profile';
 import { commBound } from './commBound';
 import { dominantOp } from './dominantOp';
 import { findingsOf } from './index';
@@ -172,18 +172,4 @@ test('every snippet above parses as Python', (t) => {
   assert.equal(check.stdout, '', `snippets that are not Python:\n${check.stdout}`);
 });
 
-/** A one-step Kineto profile of 1,000 µs with the given µs per category. */
-function handMade(breakdown: Record<string, number>, extra: Partial<Profile> = {}): Profile {
-  const used = Object.values(breakdown).reduce((a, b) => a + b, 0);
-  return {
-    source: 'kineto',
-    file: 'x.json',
-    devices: [],
-    categories: ['kernel', 'communication', 'runtime', 'dataloader', 'cpu_exec', 'other'],
-    steps: [{ name: '1', startUs: 0, endUs: 1000, breakdown: { ...breakdown, other: 1000 - used } }],
-    kernels: [],
-    operators: [],
-    stats: { events: 0, bytes: 0 },
-    ...extra,
-  };
-}
+const handMade = handMadeProfile;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import { handMadeProfile } from './handMadeProfile';
 import { test } from 'node:test';
-import type { Profile } from '../profile';
 import { ampEligible } from './ampEligible';
 import { backendFallback } from './backendFallback';
 import { commBound, COMM_BOUND_PERCENT } from './commBound';
@@ -14,21 +14,7 @@ import { launchOverhead } from './launchOverhead';
 import { lowGpuUtilization } from './lowGpuUtilization';
 import { memoryPressure } from './memoryPressure';
 
-/** A one-step Kineto-like profile of 1,000 µs with the given µs per category. */
-function profile(breakdown: Record<string, number>, extra: Partial<Profile> = {}): Profile {
-  const used = Object.values(breakdown).reduce((a, b) => a + b, 0);
-  return {
-    source: 'kineto',
-    file: 'x.json',
-    devices: [],
-    categories: ['kernel', 'communication', 'runtime', 'dataloader', 'cpu_exec', 'other'],
-    steps: [{ name: '1', startUs: 0, endUs: 1000, breakdown: { ...breakdown, other: 1000 - used } }],
-    kernels: [],
-    operators: [],
-    stats: { events: 0, bytes: 0 },
-    ...extra,
-  };
-}
+const profile = handMadeProfile;
 
 test('input-bound: medium from 5%, high from 20%, with the thresholds in the evidence and a prefetch fix', () => {
   assert.equal(inputBound(profile({ dataloader: 49 })), undefined);
